@@ -1,0 +1,1 @@
+//! Working-time calendar and statutory deadlines (being written).

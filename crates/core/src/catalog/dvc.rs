@@ -1,0 +1,1 @@
+//! Parser for the national public service portal export (being written).

@@ -1,0 +1,1 @@
+//! motcua's own JSON Lines catalog format (being written).

@@ -1,0 +1,1 @@
+//! In-memory procedure catalog index with Vietnamese folding.
