@@ -1,1 +1,43 @@
-//! placeholder
+//! The storage contract and its two engines.
+//!
+//! Each aggregate has a narrow trait ([`CatalogStore`], [`AgencyStore`], [`MetaStore`] …).
+//! [`Db`] implements all of them for both SQLite and PostgreSQL: the query bodies are written
+//! once in the common SQL subset and compiled per engine (see [`db`]). One contract test suite
+//! (`tests/contract`) runs every trait against both engines.
+
+pub mod agency;
+pub mod catalog;
+pub mod codec;
+pub mod db;
+pub mod error;
+pub mod meta;
+
+pub use agency::AgencyStore;
+pub use catalog::{AgencyProcedure, CatalogStore, StoredProcedure, UpsertOutcome, VersionInfo};
+pub use db::{Db, DbConfig, Engine, SqliteDurability};
+pub use error::{StoreError, StoreResult};
+pub use meta::MetaStore;
+
+/// Everything the application needs from storage, as one object-safe bundle. The web layer
+/// holds an `Arc<dyn Store>`, so it depends on the contract, not on an engine.
+#[async_trait::async_trait]
+pub trait Store: CatalogStore + AgencyStore + MetaStore + Send + Sync + 'static {
+    /// Which engine serves this store.
+    fn engine(&self) -> Engine;
+    /// A cheap round trip, for readiness checks.
+    async fn ping(&self) -> StoreResult<()>;
+}
+
+#[async_trait::async_trait]
+impl Store for Db {
+    fn engine(&self) -> Engine {
+        Db::engine(self)
+    }
+    async fn ping(&self) -> StoreResult<()> {
+        Db::ping(self).await
+    }
+}
+
+#[cfg(any(test, feature = "testkit"))]
+#[expect(clippy::expect_used, reason = "test support: failing loudly is the point")]
+pub mod testkit;
