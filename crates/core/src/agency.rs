@@ -12,6 +12,7 @@ use crate::text::{char_len, clean_line};
 
 /// The kind of an agency. Kinds describe what an agency *is*, not which tier it sits in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AgencyKind {
     /// Ủy ban nhân dân of a province or centrally-run city.
@@ -55,6 +56,7 @@ impl AgencyKind {
 /// The official list for the merged provinces was not available (DOMAIN.md §17.7), so the
 /// status travels with the identifier and is shown wherever a dossier code uses it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum IdentifierStatus {
     /// From an official list.
@@ -67,6 +69,7 @@ pub enum IdentifierStatus {
 
 /// How one agency was succeeded by another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SuccessionKind {
     /// Merged into the successor.
@@ -81,6 +84,7 @@ pub enum SuccessionKind {
 
 /// A succession link: `predecessor` → `successor`, effective on a date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Succession {
     /// The agency that takes over.
     pub successor: String,
@@ -92,6 +96,7 @@ pub struct Succession {
 
 /// An agency (cơ quan, đơn vị).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Agency {
     /// Stable identifier inside motcua (lower-case ASCII, digits, `.` and `-`), e.g. `bn.stp`.
     pub id: String,

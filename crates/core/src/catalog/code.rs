@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// registration). The meaning of the leading digit is not documented (DOMAIN.md §17.18), so it
 /// is kept as part of an opaque, validated string.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct ProcedureCode(String);
 

@@ -9,6 +9,7 @@ use crate::text::{char_len, clean_block, clean_line};
 /// Implementing level (cấp thực hiện). A procedure may be carried out at several levels.
 /// There is deliberately no district level: it ended on 2025-07-01 (DOMAIN.md §14.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ImplementingLevel {
     /// Cấp bộ.
@@ -53,6 +54,7 @@ impl ImplementingLevel {
 
 /// Level of online public service (Decree 42/2022): full, partial or none (DOMAIN.md §5.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum OnlineLevel {
     /// Not offered online.
@@ -93,6 +95,7 @@ impl OnlineLevel {
 
 /// Submission channel (kênh thực hiện). DVCQG channel codes: 1 direct, 2 online, 3 postal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// Trực tiếp, at the one-stop desk.
@@ -125,6 +128,7 @@ impl Channel {
 
 /// Unit of a processing time limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TimeUnit {
     /// Ngày làm việc.
@@ -151,6 +155,7 @@ impl TimeUnit {
 
 /// A processing time limit: an amount (fractions allowed, e.g. 0.5 day) and its unit.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProcessingTime {
     /// How many units; finite and non-negative.
     pub amount: f64,
@@ -160,6 +165,7 @@ pub struct ProcessingTime {
 
 /// One fee or charge (phí, lệ phí) on a channel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Fee {
     /// Amount in đồng when it could be read as one number; `Some(0)` means free.
     pub amount_vnd: Option<i64>,
@@ -169,6 +175,7 @@ pub struct Fee {
 
 /// How the procedure is carried out on one channel (cách thức thực hiện).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExecutionMethod {
     /// The channel.
     pub channel: Channel,
@@ -184,6 +191,7 @@ pub struct ExecutionMethod {
 
 /// A required document (thành phần hồ sơ).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ComponentRequirement {
     /// The document, as published.
     pub name: String,
@@ -197,6 +205,7 @@ pub struct ComponentRequirement {
 
 /// A case (trường hợp) with its own set of required documents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProcedureCase {
     /// The case's name; the national data often has a group heading such as "Giấy tờ phải nộp".
     pub name: String,
@@ -206,6 +215,7 @@ pub struct ProcedureCase {
 
 /// A legal basis (căn cứ pháp lý).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LegalBasis {
     /// Document number, e.g. `123/2015/NĐ-CP`.
     pub number: String,
@@ -219,6 +229,7 @@ pub struct LegalBasis {
 
 /// A result document (kết quả thực hiện), e.g. "Giấy khai sinh" with code `KQ.G15.000031`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResultDocument {
     /// Name.
     pub name: String,
@@ -230,6 +241,7 @@ pub struct ResultDocument {
 /// ("Ủy ban nhân dân cấp xã"), not links to a particular agency; which agency of an
 /// installation offers the procedure is recorded separately.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProcedureAgencies {
     /// Cơ quan có thẩm quyền.
     pub competent: Vec<String>,
@@ -245,6 +257,7 @@ pub struct ProcedureAgencies {
 
 /// Which part of a source record a [`RawSection`] keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Section {
     /// Cách thức thực hiện (channels, times, fees).
@@ -262,6 +275,7 @@ pub enum Section {
 /// Source text kept verbatim because parsing it was not certain. The portal shows it next to
 /// the structured data so nothing the national database published is lost.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RawSection {
     /// The section.
     pub section: Section,
@@ -273,6 +287,7 @@ pub struct RawSection {
 
 /// One version's content of an administrative procedure (thủ tục hành chính).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Procedure {
     /// Mã thủ tục.
     pub code: ProcedureCode,
