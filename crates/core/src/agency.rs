@@ -150,7 +150,9 @@ pub enum AgencyError {
 pub fn valid_agency_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 64
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
 }
 
 /// Checks an electronic identifier against Decision 20/2020/QĐ-TTg: at most 35 characters of
@@ -158,7 +160,8 @@ pub fn valid_agency_id(id: &str) -> bool {
 pub fn valid_identifier(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 35
-        && s.bytes().all(|b| b == b'.' || b.is_ascii_digit() || b.is_ascii_uppercase())
+        && s.bytes()
+            .all(|b| b == b'.' || b.is_ascii_digit() || b.is_ascii_uppercase())
         && !s.starts_with('.')
         && !s.ends_with('.')
         && !s.contains("..")
@@ -170,17 +173,23 @@ impl Agency {
         if !valid_agency_id(&self.id) {
             return Err(AgencyError::BadId(self.id.chars().take(64).collect()));
         }
-        if let Some(p) = &self.parent {
-            if !valid_agency_id(p) {
-                return Err(AgencyError::BadId(p.chars().take(64).collect()));
-            }
+        if let Some(p) = &self.parent
+            && !valid_agency_id(p)
+        {
+            return Err(AgencyError::BadId(p.chars().take(64).collect()));
         }
         self.name = clean_line(&self.name);
         if self.name.is_empty() || char_len(&self.name) > 300 {
             return Err(AgencyError::BadName);
         }
-        self.short_name = self.short_name.map(|s| clean_line(&s)).filter(|s| !s.is_empty());
-        self.address = self.address.map(|s| clean_line(&s)).filter(|s| !s.is_empty());
+        self.short_name = self
+            .short_name
+            .map(|s| clean_line(&s))
+            .filter(|s| !s.is_empty());
+        self.address = self
+            .address
+            .map(|s| clean_line(&s))
+            .filter(|s| !s.is_empty());
         match (&self.identifier, self.identifier_status) {
             (Some(i), Some(_)) if !valid_identifier(i) => {
                 return Err(AgencyError::BadIdentifier(i.chars().take(40).collect()));

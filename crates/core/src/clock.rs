@@ -55,7 +55,8 @@ impl Clock for FixedClock {
     fn now(&self) -> Timestamp {
         // The stored value always came from a valid Timestamp, so this cannot fail; fall back
         // to the epoch rather than panic if it ever did.
-        Timestamp::from_microsecond(self.micros.load(Ordering::SeqCst)).unwrap_or(Timestamp::UNIX_EPOCH)
+        Timestamp::from_microsecond(self.micros.load(Ordering::SeqCst))
+            .unwrap_or(Timestamp::UNIX_EPOCH)
     }
 }
 

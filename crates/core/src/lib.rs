@@ -9,4 +9,5 @@ pub mod agency;
 pub mod calendar;
 pub mod catalog;
 pub mod clock;
+pub mod csv;
 pub mod text;

@@ -305,7 +305,8 @@ const REQUIRED: [&str; 4] = ["date", "kind", "occasion", "status"];
 /// rules are checked the same way everywhere. The first problem found is returned with its line.
 pub fn parse_calendar_file(text: &str) -> Result<Vec<YearCalendar>, CalendarFileError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let records = split_records(text)?;
+    let records =
+        crate::csv::records(text).map_err(|e| CalendarFileError::new(e.line, e.problem))?;
     let mut records = records.into_iter().filter(|(_, fields)| {
         !(fields.len() == 1 && fields.first().is_some_and(|f| f.trim().is_empty()))
     });
@@ -489,76 +490,6 @@ fn parse_date(s: &str, column: &str) -> Result<Date, String> {
     }
 }
 
-/// Splits CSV text into records with the line each starts on. Quoted fields may hold commas,
-/// doubled quotes and line breaks.
-fn split_records(text: &str) -> Result<Vec<(usize, Vec<String>)>, CalendarFileError> {
-    let mut records = Vec::new();
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut line = 1;
-    let mut record_line = 1;
-    let mut in_quotes = false;
-    let mut quote_line = 0;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        // A comment is a whole line starting with '#': skip it before any quote handling.
-        if c == '#' && !in_quotes && field.is_empty() && fields.is_empty() {
-            for rest in chars.by_ref() {
-                if rest == '\n' {
-                    break;
-                }
-            }
-            line += 1;
-            record_line = line;
-            continue;
-        }
-        match (in_quotes, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
-            }
-            (true, '"') => in_quotes = false,
-            (true, c) => {
-                if c == '\n' {
-                    line += 1;
-                }
-                field.push(c);
-            }
-            (false, '"') if field.trim().is_empty() => {
-                field.clear();
-                in_quotes = true;
-                quote_line = line;
-            }
-            (false, '"') => {
-                return Err(CalendarFileError::new(
-                    line,
-                    "dấu ngoặc kép giữa ô: bọc cả ô trong \"…\" và viết \"\" cho một dấu \"",
-                ));
-            }
-            (false, ',') => fields.push(std::mem::take(&mut field)),
-            (false, '\r') if chars.peek() == Some(&'\n') => {}
-            (false, '\n') => {
-                fields.push(std::mem::take(&mut field));
-                records.push((record_line, std::mem::take(&mut fields)));
-                line += 1;
-                record_line = line;
-            }
-            (false, c) => field.push(c),
-        }
-    }
-    if in_quotes {
-        return Err(CalendarFileError::new(
-            quote_line,
-            "thiếu dấu ngoặc kép đóng",
-        ));
-    }
-    if !field.is_empty() || !fields.is_empty() {
-        fields.push(field);
-        records.push((record_line, fields));
-    }
-    Ok(records)
-}
-
 /// Writes years in the file format, with the optional columns, so that the CLI can export the
 /// compiled or default calendar for an administrator to edit. `parse_calendar_file` reads it back
 /// unchanged.
@@ -579,19 +510,11 @@ pub fn format_calendar_file(years: &[YearCalendar]) -> String {
             entry.source.clone(),
             entry.note.clone(),
         ];
-        let quoted: Vec<String> = fields.iter().map(|f| quote(f)).collect();
+        let quoted: Vec<String> = fields.iter().map(|f| crate::csv::quote(f)).collect();
         out.push_str(&quoted.join(","));
         out.push('\n');
     }
     out
-}
-
-fn quote(field: &str) -> String {
-    if field.contains([',', '"', '\n', '\r']) || field != field.trim() {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_owned()
-    }
 }
 
 /// The Vietnamese weekday name ("Thứ Hai" … "Chủ nhật").

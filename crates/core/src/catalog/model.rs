@@ -89,7 +89,9 @@ impl OnlineLevel {
 
     /// Parses the API identifier, case-insensitively.
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|l| l.as_str().eq_ignore_ascii_case(s.trim()))
+        Self::ALL
+            .into_iter()
+            .find(|l| l.as_str().eq_ignore_ascii_case(s.trim()))
     }
 }
 
@@ -331,7 +333,7 @@ pub struct Procedure {
 /// fill the database.
 pub mod limits {
     /// Longest procedure name, in characters.
-    pub const NAME: usize = 1_000;
+    pub const NAME: usize = 2_000;
     /// Longest single text block (a step, a requirement), in characters.
     pub const BLOCK: usize = 100_000;
     /// Most items in any list (steps, documents, legal bases ...).
@@ -381,7 +383,11 @@ impl Procedure {
             *s = clean_block(s);
             let len = char_len(s);
             if len > BLOCK {
-                return Err(ProcedureError::TooLong { field, len, max: BLOCK });
+                return Err(ProcedureError::TooLong {
+                    field,
+                    len,
+                    max: BLOCK,
+                });
             }
             Ok(())
         }
@@ -405,7 +411,11 @@ impl Procedure {
             Ok(())
         }
         fn count(n: usize, field: &'static str) -> Result<(), ProcedureError> {
-            if n > ITEMS { Err(ProcedureError::TooMany(field)) } else { Ok(()) }
+            if n > ITEMS {
+                Err(ProcedureError::TooMany(field))
+            } else {
+                Ok(())
+            }
         }
 
         line(&mut self.name, "name", NAME)?;
@@ -429,7 +439,10 @@ impl Procedure {
         lines(&mut self.agencies.implementing, "agencies.implementing")?;
         lines(&mut self.agencies.authorized, "agencies.authorized")?;
         lines(&mut self.agencies.coordinating, "agencies.coordinating")?;
-        opt_block(&mut self.agencies.receiving_address, "agencies.receiving_address")?;
+        opt_block(
+            &mut self.agencies.receiving_address,
+            "agencies.receiving_address",
+        )?;
         count(self.steps.len(), "steps")?;
         for s in &mut self.steps {
             block(s, "steps")?;
@@ -439,10 +452,10 @@ impl Procedure {
         for m in &mut self.methods {
             block(&mut m.time_text, "methods.time_text")?;
             block(&mut m.description, "methods.description")?;
-            if let Some(t) = m.time {
-                if !(t.amount.is_finite() && (0.0..=MAX_AMOUNT).contains(&t.amount)) {
-                    return Err(ProcedureError::BadAmount(t.amount.to_string()));
-                }
+            if let Some(t) = m.time
+                && !(t.amount.is_finite() && (0.0..=MAX_AMOUNT).contains(&t.amount))
+            {
+                return Err(ProcedureError::BadAmount(t.amount.to_string()));
             }
             count(m.fees.len(), "methods.fees")?;
             for f in &mut m.fees {
@@ -478,7 +491,11 @@ impl Procedure {
         if let Some(p) = self.publication_decision.as_mut() {
             line(p, "publication_decision", NAME)?;
         }
-        if self.publication_decision.as_deref().is_some_and(str::is_empty) {
+        if self
+            .publication_decision
+            .as_deref()
+            .is_some_and(str::is_empty)
+        {
             self.publication_decision = None;
         }
         lines(&mut self.related, "related")?;
@@ -540,9 +557,15 @@ pub(crate) mod tests {
             steps: vec!["Nộp hồ sơ".into(), "Nhận kết quả".into()],
             methods: vec![ExecutionMethod {
                 channel: Channel::Online,
-                time: Some(ProcessingTime { amount: 1.0, unit: TimeUnit::WorkingDays }),
+                time: Some(ProcessingTime {
+                    amount: 1.0,
+                    unit: TimeUnit::WorkingDays,
+                }),
                 time_text: "1 Ngày làm việc".into(),
-                fees: vec![Fee { amount_vnd: Some(0), text: "Miễn phí".into() }],
+                fees: vec![Fee {
+                    amount_vnd: Some(0),
+                    text: "Miễn phí".into(),
+                }],
                 description: String::new(),
             }],
             cases: vec![ProcedureCase {
@@ -591,7 +614,10 @@ pub(crate) mod tests {
         p.name = " \t".into();
         assert_eq!(p.normalized(), Err(ProcedureError::Missing("name")));
         let mut p = birth_registration();
-        p.methods[0].time = Some(ProcessingTime { amount: f64::NAN, unit: TimeUnit::WorkingDays });
+        p.methods[0].time = Some(ProcessingTime {
+            amount: f64::NAN,
+            unit: TimeUnit::WorkingDays,
+        });
         assert!(matches!(p.normalized(), Err(ProcedureError::BadAmount(_))));
     }
 
