@@ -1,0 +1,64 @@
+// Progressive enhancement only: every page works without this file.
+// Type-ahead suggestions for the procedure search box, from the JSON API.
+(function () {
+  "use strict";
+  var input = document.querySelector("input[data-suggest]");
+  if (!input || !window.fetch) return;
+  var list = document.getElementById("q-suggestions");
+  var timer = null, seq = 0, active = -1;
+  input.setAttribute("role", "combobox");
+  input.setAttribute("aria-autocomplete", "list");
+  input.setAttribute("aria-controls", "q-suggestions");
+  input.setAttribute("aria-expanded", "false");
+
+  function close() {
+    list.hidden = true; list.innerHTML = ""; active = -1;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+  }
+  function show(items) {
+    list.innerHTML = "";
+    items.forEach(function (p, i) {
+      var li = document.createElement("li");
+      li.id = "sug-" + i; li.setAttribute("role", "option");
+      var a = document.createElement("a");
+      a.href = "/thu-tuc/" + encodeURIComponent(p.code);
+      a.textContent = p.name;
+      a.tabIndex = -1;
+      li.appendChild(a); list.appendChild(li);
+    });
+    list.hidden = items.length === 0;
+    input.setAttribute("aria-expanded", items.length ? "true" : "false");
+  }
+  function move(delta) {
+    var opts = list.querySelectorAll("li");
+    if (!opts.length) return;
+    if (active >= 0) opts[active].removeAttribute("aria-selected");
+    active = (active + delta + opts.length) % opts.length;
+    opts[active].setAttribute("aria-selected", "true");
+    input.setAttribute("aria-activedescendant", opts[active].id);
+  }
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    var q = input.value.trim();
+    if (q.length < 2) { close(); return; }
+    timer = setTimeout(function () {
+      var mine = ++seq;
+      fetch(input.getAttribute("data-suggest") + "?limit=8&q=" + encodeURIComponent(q))
+        .then(function (r) { return r.ok ? r.json() : { items: [] }; })
+        .then(function (d) { if (mine === seq) show(d.items || []); })
+        .catch(close);
+    }, 120);
+  });
+  input.addEventListener("keydown", function (e) {
+    if (list.hidden) return;
+    if (e.key === "ArrowDown") { e.preventDefault(); move(1); }
+    else if (e.key === "ArrowUp") { e.preventDefault(); move(-1); }
+    else if (e.key === "Escape") { close(); }
+    else if (e.key === "Enter" && active >= 0) {
+      e.preventDefault();
+      window.location = list.querySelectorAll("li a")[active].href;
+    }
+  });
+  document.addEventListener("click", function (e) { if (!list.contains(e.target) && e.target !== input) close(); });
+})();

@@ -1,0 +1,60 @@
+//! The JSON API under `/api/v1`. The router *is* the OpenAPI document: every route is
+//! registered through `utoipa-axum`, so an undocumented route cannot exist.
+
+use axum::{Json, Router, routing::get};
+use utoipa::OpenApi;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::state::AppState;
+
+pub mod agencies;
+pub mod health;
+pub mod procedures;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "motcua API",
+        version = "1",
+        description = "Public service portal and electronic one-stop back office for Vietnamese \
+administrative procedures. Errors are `{\"error\": {\"code\", \"message\"}}` with a 4xx status \
+for bad input; a 5xx is always a defect. Instants are RFC 3339 with an offset.",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    tags(
+        (name = "catalog", description = "Administrative procedures (thủ tục hành chính)"),
+        (name = "agencies", description = "Agencies as dated data"),
+        (name = "health", description = "Liveness and readiness"),
+    )
+)]
+struct ApiDoc;
+
+/// The API routes and their OpenAPI document.
+pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health::get_health))
+        .routes(routes!(health::get_readiness))
+        .routes(routes!(procedures::list_procedures))
+        .routes(routes!(procedures::get_procedure))
+        .routes(routes!(procedures::list_procedure_versions))
+        .routes(routes!(procedures::list_fields))
+        .routes(routes!(agencies::list_agencies))
+        .split_for_parts()
+}
+
+/// The OpenAPI document as served at `/api/v1/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    router().1
+}
+
+/// Adds the document route to the API router.
+pub fn with_document(router: Router<AppState>, doc: utoipa::openapi::OpenApi) -> Router<AppState> {
+    let doc = std::sync::Arc::new(doc);
+    router.route(
+        "/api/v1/openapi.json",
+        get(move || {
+            let doc = doc.clone();
+            async move { Json(doc.as_ref().clone()) }
+        }),
+    )
+}

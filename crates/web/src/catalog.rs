@@ -1,0 +1,346 @@
+//! The catalog as served: every current procedure, the agency tree and the search index,
+//! held in memory and swapped whole when the database changes.
+//!
+//! Reads never touch the database (DESIGN.md: "the catalog is cached in memory on every
+//! node"). A node notices changes made by another node through generation counters in the
+//! store and reloads; an import on this node reloads immediately.
+
+use std::{
+    collections::{BTreeMap, HashMap},
+    sync::{Arc, RwLock},
+    time::Duration,
+};
+
+use jiff::civil::Date;
+use motcua_core::{
+    agency::Agency,
+    catalog::{OnlineLevel, ProcedureCode},
+};
+use motcua_search::{CatalogIndex, IndexDoc, Query, SearchResults};
+use motcua_store::{Store, StoreResult, StoredProcedure};
+
+/// Generation counters the catalog was loaded at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Generations {
+    catalog: i64,
+    agency: i64,
+}
+
+impl Generations {
+    async fn read(store: &dyn Store) -> StoreResult<Self> {
+        Ok(Self {
+            catalog: store.generation("catalog_generation").await?,
+            agency: store.generation("agency_generation").await?,
+        })
+    }
+}
+
+/// A field (lĩnh vực) with its number of procedures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldSummary {
+    /// Field name.
+    pub name: String,
+    /// Procedures in force in it.
+    pub count: usize,
+}
+
+/// One immutable snapshot of the catalog.
+#[derive(Debug)]
+pub struct Catalog {
+    procedures: Vec<Arc<StoredProcedure>>,
+    by_code: HashMap<String, usize>,
+    index: CatalogIndex,
+    fields: Vec<FieldSummary>,
+    agencies: Vec<Agency>,
+    agency_by_id: HashMap<String, usize>,
+    offers: HashMap<String, Vec<(String, OnlineLevel)>>,
+    offers_per_agency: HashMap<String, usize>,
+    generations: Generations,
+}
+
+impl Catalog {
+    /// Loads everything from the store and builds the index.
+    pub async fn load(store: &dyn Store) -> StoreResult<Self> {
+        // Read the generations first: if a change lands while we load, the next poll sees a
+        // newer generation and reloads again, so a change is never missed.
+        let generations = Generations::read(store).await?;
+        let procedures = store.current_procedures().await?;
+        let agencies = store.agencies().await?;
+        let links = store.agency_procedures().await?;
+        Ok(Self::build(procedures, agencies, links, generations))
+    }
+
+    fn build(
+        procedures: Vec<StoredProcedure>,
+        agencies: Vec<Agency>,
+        links: Vec<motcua_store::AgencyProcedure>,
+        generations: Generations,
+    ) -> Self {
+        let mut offers: HashMap<String, Vec<(String, OnlineLevel)>> = HashMap::new();
+        let mut offers_per_agency: HashMap<String, usize> = HashMap::new();
+        for l in links {
+            *offers_per_agency.entry(l.agency_id.clone()).or_default() += 1;
+            offers
+                .entry(l.procedure_code.as_str().to_owned())
+                .or_default()
+                .push((l.agency_id, l.online_level));
+        }
+        let procedures: Vec<Arc<StoredProcedure>> = procedures.into_iter().map(Arc::new).collect();
+        let by_code = procedures
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.procedure.code.as_str().to_owned(), i))
+            .collect();
+        let mut field_counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for p in &procedures {
+            *field_counts.entry(p.procedure.field.as_str()).or_default() += 1;
+        }
+        let mut fields: Vec<FieldSummary> = field_counts
+            .into_iter()
+            .map(|(name, count)| FieldSummary {
+                name: name.to_owned(),
+                count,
+            })
+            .collect();
+        fields.sort_by_cached_key(|f| motcua_core::text::collation_key(&f.name));
+        let docs = procedures
+            .iter()
+            .map(|p| IndexDoc {
+                code: p.procedure.code.as_str().to_owned(),
+                name: p.procedure.name.clone(),
+                field: p.procedure.field.clone(),
+                levels: p.procedure.levels.clone(),
+                online_level: p.procedure.online_level,
+                agencies: offers
+                    .get(p.procedure.code.as_str())
+                    .map(|v| v.iter().map(|(a, _)| a.clone()).collect())
+                    .unwrap_or_default(),
+            })
+            .collect();
+        let index = CatalogIndex::build(docs);
+        let agency_by_id = agencies
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.clone(), i))
+            .collect();
+        Self {
+            procedures,
+            by_code,
+            index,
+            fields,
+            agencies,
+            agency_by_id,
+            offers,
+            offers_per_agency,
+            generations,
+        }
+    }
+
+    /// Number of procedures in force.
+    pub fn len(&self) -> usize {
+        self.procedures.len()
+    }
+
+    /// Whether the catalog is empty.
+    pub fn is_empty(&self) -> bool {
+        self.procedures.is_empty()
+    }
+
+    /// A procedure's version in force.
+    pub fn procedure(&self, code: &ProcedureCode) -> Option<&Arc<StoredProcedure>> {
+        self.by_code
+            .get(code.as_str())
+            .and_then(|&i| self.procedures.get(i))
+    }
+
+    /// Fields with counts, in Vietnamese alphabetical order.
+    pub fn fields(&self) -> &[FieldSummary] {
+        &self.fields
+    }
+
+    /// All agencies (current and expired), ordered by id.
+    pub fn agencies(&self) -> &[Agency] {
+        &self.agencies
+    }
+
+    /// One agency.
+    pub fn agency(&self, id: &str) -> Option<&Agency> {
+        self.agency_by_id
+            .get(id)
+            .and_then(|&i| self.agencies.get(i))
+    }
+
+    /// The agencies offering a procedure, with the online level of each offer.
+    pub fn offers(&self, code: &ProcedureCode) -> &[(String, OnlineLevel)] {
+        self.offers.get(code.as_str()).map_or(&[], Vec::as_slice)
+    }
+
+    /// How many procedures an agency offers.
+    pub fn offer_count(&self, agency_id: &str) -> usize {
+        self.offers_per_agency.get(agency_id).copied().unwrap_or(0)
+    }
+
+    /// How many procedures are offered at an online level (the procedure's own level).
+    pub fn count_online(&self, level: OnlineLevel) -> usize {
+        self.procedures
+            .iter()
+            .filter(|p| p.procedure.online_level == level)
+            .count()
+    }
+
+    /// How many agencies exist at `now` (Vietnam date).
+    pub fn current_agency_count(&self, now: jiff::Timestamp) -> usize {
+        let today = now
+            .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7)))
+            .date();
+        self.agencies
+            .iter()
+            .filter(|a| a.is_valid_on(today))
+            .count()
+    }
+
+    /// Runs a search.
+    pub fn search(&self, query: &Query) -> SearchResults {
+        self.index.search(query)
+    }
+
+    /// The procedure behind a search hit.
+    pub fn hit(&self, code: &str) -> Option<&Arc<StoredProcedure>> {
+        self.by_code.get(code).and_then(|&i| self.procedures.get(i))
+    }
+
+    /// Agencies valid on `day`, as a forest (children sorted by name).
+    pub fn agency_tree(&self, on: Option<Date>) -> Vec<AgencyNode<'_>> {
+        let visible: Vec<&Agency> = self
+            .agencies
+            .iter()
+            .filter(|a| on.is_none_or(|d| a.is_valid_on(d)))
+            .collect();
+        let ids: std::collections::HashSet<&str> = visible.iter().map(|a| a.id.as_str()).collect();
+        let mut children: HashMap<&str, Vec<&Agency>> = HashMap::new();
+        let mut roots = Vec::new();
+        for a in &visible {
+            match a.parent.as_deref().filter(|p| ids.contains(p)) {
+                Some(p) => children.entry(p).or_default().push(a),
+                None => roots.push(*a),
+            }
+        }
+        fn node<'a>(a: &'a Agency, children: &HashMap<&str, Vec<&'a Agency>>) -> AgencyNode<'a> {
+            let mut kids: Vec<AgencyNode<'a>> = children
+                .get(a.id.as_str())
+                .map(|v| v.iter().map(|c| node(c, children)).collect())
+                .unwrap_or_default();
+            kids.sort_by(|x, y| order(x.agency, y.agency));
+            AgencyNode {
+                agency: a,
+                children: kids,
+            }
+        }
+        let mut out: Vec<AgencyNode<'_>> = roots.iter().map(|a| node(a, &children)).collect();
+        out.sort_by(|x, y| order(x.agency, y.agency));
+        out
+    }
+}
+
+/// Current agencies first, then by kind importance, then by name.
+fn order(a: &Agency, b: &Agency) -> std::cmp::Ordering {
+    use motcua_core::agency::AgencyKind as K;
+    fn rank(k: K) -> u8 {
+        match k {
+            K::ProvincialCommittee => 0,
+            K::ServiceCentre => 1,
+            K::Department => 2,
+            K::VerticalAgency => 3,
+            K::Ministry => 4,
+            K::DistrictCommittee => 5,
+            K::CommuneCommittee => 6,
+            K::Unit => 7,
+            K::Other => 8,
+        }
+    }
+    (
+        a.valid_to.is_some(),
+        rank(a.kind),
+        motcua_core::text::collation_key(&a.name),
+    )
+        .cmp(&(
+            b.valid_to.is_some(),
+            rank(b.kind),
+            motcua_core::text::collation_key(&b.name),
+        ))
+}
+
+/// An agency with its children.
+#[derive(Debug)]
+pub struct AgencyNode<'a> {
+    /// The agency.
+    pub agency: &'a Agency,
+    /// Its children.
+    pub children: Vec<AgencyNode<'a>>,
+}
+
+/// The shared, swappable catalog snapshot.
+#[derive(Debug, Clone)]
+pub struct CatalogHandle {
+    current: Arc<RwLock<Arc<Catalog>>>,
+}
+
+impl CatalogHandle {
+    /// Loads the first snapshot.
+    pub async fn load(store: &dyn Store) -> StoreResult<Self> {
+        let catalog = Catalog::load(store).await?;
+        Ok(Self {
+            current: Arc::new(RwLock::new(Arc::new(catalog))),
+        })
+    }
+
+    /// The current snapshot (cheap: one `Arc` clone under a briefly held lock).
+    pub fn get(&self) -> Arc<Catalog> {
+        match self.current.read() {
+            Ok(g) => Arc::clone(&g),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// Reloads from the store now (after an import on this node).
+    pub async fn reload(&self, store: &dyn Store) -> StoreResult<()> {
+        let fresh = Arc::new(Catalog::load(store).await?);
+        match self.current.write() {
+            Ok(mut g) => *g = fresh,
+            Err(poisoned) => *poisoned.into_inner() = fresh,
+        }
+        Ok(())
+    }
+
+    /// Reloads only when another writer changed the catalog or the agencies since the
+    /// snapshot was taken. Returns whether it reloaded.
+    pub async fn refresh_if_changed(&self, store: &dyn Store) -> StoreResult<bool> {
+        let now = Generations::read(store).await?;
+        if now == self.get().generations {
+            return Ok(false);
+        }
+        self.reload(store).await?;
+        Ok(true)
+    }
+
+    /// Polls for changes every `every` until the process ends (multi-node deployments).
+    pub fn spawn_refresher(
+        &self,
+        store: Arc<dyn Store>,
+        every: Duration,
+    ) -> tokio::task::JoinHandle<()> {
+        let handle = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                match handle.refresh_if_changed(store.as_ref()).await {
+                    Ok(true) => tracing::info!("catalog reloaded after a change elsewhere"),
+                    Ok(false) => {}
+                    Err(e) => tracing::warn!(error = %e, "catalog refresh check failed"),
+                }
+            }
+        })
+    }
+}

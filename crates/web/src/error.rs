@@ -1,0 +1,135 @@
+//! The web boundary's one error type, mapped to HTTP in exactly one place.
+//!
+//! A client can cause only 4xx answers: every handler validates its input into an
+//! [`ApiError`] with a stable machine `code` and a Vietnamese `message` saying what to send
+//! instead. A 5xx means a defect or an outage; its details are logged once here and never
+//! shown to the client.
+
+use axum::{
+    Json,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use motcua_store::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The JSON error envelope: `{"error": {"code": "...", "message": "..."}}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// One error.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine-readable code, e.g. `invalid_parameter`, `not_found`.
+    #[schema(example = "invalid_parameter")]
+    pub code: String,
+    /// Human-readable explanation (Vietnamese) of what was wrong and what to send.
+    #[schema(example = "Tham số limit phải từ 1 đến 100.")]
+    pub message: String,
+}
+
+/// Why a request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// Input that cannot be accepted (400).
+    #[error("{code}: {message}")]
+    BadRequest {
+        /// Machine code.
+        code: &'static str,
+        /// What to send instead.
+        message: String,
+    },
+    /// The addressed resource does not exist (404).
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// The request conflicts with the current state (409).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The body is larger than allowed (413).
+    #[error("payload too large")]
+    PayloadTooLarge,
+    /// The service cannot answer right now, e.g. the database is unreachable (503).
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+    /// A defect (500). The message is logged, not returned.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// A 400 with a code and a message.
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::BadRequest {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// The HTTP status and the machine code of this error.
+    pub fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            Self::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code),
+            Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+
+    /// The message a client may see (internal details are replaced by a generic sentence).
+    pub fn public_message(&self) -> String {
+        match self {
+            Self::BadRequest { message, .. } => message.clone(),
+            Self::NotFound(what) => what.clone(),
+            Self::Conflict(what) => what.clone(),
+            Self::PayloadTooLarge => "Nội dung gửi lên quá lớn.".to_owned(),
+            Self::Unavailable(_) => {
+                "Hệ thống tạm thời không phục vụ được, vui lòng thử lại sau ít phút.".to_owned()
+            }
+            Self::Internal(_) => {
+                "Đã xảy ra lỗi hệ thống. Lỗi đã được ghi nhận để khắc phục.".to_owned()
+            }
+        }
+    }
+
+    /// Logs server-side failures once, at the boundary.
+    pub(crate) fn log(&self) {
+        match self {
+            Self::Internal(detail) => tracing::error!(error.detail = %detail, "request failed"),
+            Self::Unavailable(detail) => {
+                tracing::warn!(error.detail = %detail, "service unavailable")
+            }
+            _ => {}
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => Self::NotFound("Không tìm thấy.".to_owned()),
+            StoreError::Conflict(c) => Self::Conflict(c),
+            e if e.is_outage() => Self::Unavailable(e.to_string()),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.log();
+        let (status, code) = self.status_and_code();
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: code.to_owned(),
+                message: self.public_message(),
+            },
+        };
+        (status, Json(body)).into_response()
+    }
+}
