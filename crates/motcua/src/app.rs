@@ -1,0 +1,163 @@
+//! Starting and stopping the server.
+
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use anyhow::Context;
+use motcua_core::clock::{Clock, SystemClock};
+use motcua_store::{Db, Store};
+use motcua_web::{AppState, Site, catalog::CatalogHandle, pages::Templates};
+use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+
+use crate::{demo, settings::Settings};
+
+/// Opens the database (migrating it) and loads the demo data into an empty one if enabled.
+pub async fn open_store(settings: &Settings, clock: &dyn Clock) -> anyhow::Result<Db> {
+    let cfg = settings.db_config()?;
+    let db = Db::connect(&cfg)
+        .await
+        .with_context(|| format!("opening the database ({cfg:?})"))?;
+    if settings.demo
+        && let Some(r) = demo::load_if_empty(&db, clock.now()).await?
+    {
+        tracing::info!(
+            agencies = r.agencies,
+            procedures.created = r.catalog.created,
+            offers = r.offers,
+            "demo data loaded"
+        );
+    }
+    Ok(db)
+}
+
+/// The portal's presentation: configuration overrides, else what the database holds.
+async fn site(settings: &Settings, store: &dyn Store) -> anyhow::Result<Site> {
+    #[derive(serde::Deserialize)]
+    struct Stored {
+        name: Option<String>,
+        operator: Option<String>,
+        #[serde(default)]
+        featured: Vec<String>,
+    }
+    let stored: Option<Stored> = match store.meta(demo::SITE_KEY).await? {
+        Some(json) => serde_json::from_str(&json).ok(),
+        None => None,
+    };
+    let mut site = Site {
+        demo: store.meta(demo::DEMO_KEY).await?.is_some(),
+        ..Site::default()
+    };
+    if let Some(s) = stored {
+        site.name = s.name.unwrap_or(site.name);
+        site.operator = s.operator.unwrap_or_default();
+        site.featured = s.featured;
+    }
+    if let Some(n) = &settings.site.name {
+        site.name.clone_from(n);
+    }
+    if let Some(o) = &settings.site.operator {
+        site.operator.clone_from(o);
+    }
+    Ok(site)
+}
+
+/// A running server.
+#[derive(Debug)]
+pub struct Running {
+    /// The bound address (useful when the configured port was 0).
+    pub addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<anyhow::Result<()>>,
+}
+
+impl Running {
+    /// Asks the server to stop, lets in-flight requests finish, and waits.
+    pub async fn shutdown(mut self) -> anyhow::Result<()> {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        self.task.await.context("server task")?
+    }
+
+    /// Waits until the server stops by itself (a signal).
+    pub async fn wait(self) -> anyhow::Result<()> {
+        self.task.await.context("server task")?
+    }
+}
+
+/// Starts serving in the background; returns once the socket is bound and the catalog loaded,
+/// so `/readyz` answers ready from the first request.
+pub async fn start(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Running> {
+    let db = open_store(&settings, clock.as_ref()).await?;
+    let store: Arc<dyn Store> = Arc::new(db.clone());
+    let catalog = CatalogHandle::load(store.as_ref())
+        .await
+        .context("loading the catalog")?;
+    let templates = Templates::load(settings.server.templates_dir.as_deref())?;
+    let site = site(&settings, store.as_ref()).await?;
+    let state = AppState {
+        store: store.clone(),
+        catalog: catalog.clone(),
+        clock,
+        site: Arc::new(site),
+        templates: Arc::new(templates),
+    };
+    let refresher = catalog.spawn_refresher(
+        store,
+        Duration::from_secs(settings.server.refresh_seconds.max(1)),
+    );
+    let listener = TcpListener::bind(settings.server.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", settings.server.addr))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, engine = db.engine().name(), procedures = catalog.get().len(), "motcua is listening");
+    let (tx, rx) = oneshot::channel::<()>();
+    let app = motcua_web::router(state);
+    let task = tokio::spawn(async move {
+        let served = axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                tokio::select! {
+                    _ = rx => {}
+                    () = signal() => {}
+                }
+                tracing::info!("shutting down: finishing in-flight requests");
+            })
+            .await;
+        refresher.abort();
+        db.close().await;
+        served.context("server error")
+    });
+    Ok(Running {
+        addr,
+        stop: Some(tx),
+        task,
+    })
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}
+
+/// The production clock.
+pub fn system_clock() -> Arc<dyn Clock> {
+    Arc::new(SystemClock)
+}

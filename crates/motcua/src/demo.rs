@@ -1,0 +1,262 @@
+//! The demo data shipped in the binary: the new Bắc Ninh province's agencies (with the former
+//! Bắc Giang units and their successors), the 2,642-procedure catalog, which agency offers
+//! which procedure, and the portal's presentation. Loaded into an empty database on first
+//! start unless `--no-demo`. Provenance: `data/*/PROVENANCE.md`.
+
+use std::collections::BTreeSet;
+
+use anyhow::Context;
+use jiff::Timestamp;
+use motcua_core::{
+    agency::{Agency, AgencyKind},
+    catalog::ImplementingLevel,
+};
+use motcua_store::{AgencyProcedure, Store, StoredProcedure};
+
+use crate::import::{ImportReport, import};
+
+/// The catalog, in motcua's JSON Lines format, gzip-compressed.
+pub const CATALOG_GZ: &[u8] = include_bytes!("../../../data/catalog/procedures.jsonl.gz");
+/// The agency tree.
+pub const AGENCIES_JSON: &str = include_str!("../../../data/demo/agencies.json");
+/// Which agency offers which procedure, as rules.
+pub const OFFER_RULES_CSV: &str = include_str!("../../../data/demo/procedure-offers.csv");
+/// Portal presentation.
+pub const SITE_JSON: &str = include_str!("../../../data/demo/site.json");
+
+/// Marker in `app_meta` once the demo data is loaded.
+pub const DEMO_KEY: &str = "demo_loaded_at";
+/// Presentation in `app_meta`.
+pub const SITE_KEY: &str = "site";
+
+/// What the demo loader did.
+#[derive(Debug)]
+pub struct DemoReport {
+    /// Agencies loaded.
+    pub agencies: usize,
+    /// Catalog import outcome.
+    pub catalog: ImportReport,
+    /// Agency ↔ procedure links.
+    pub offers: usize,
+}
+
+/// Loads the demo data when the database has never had any (no catalog, no marker).
+pub async fn load_if_empty(
+    store: &dyn Store,
+    now: Timestamp,
+) -> anyhow::Result<Option<DemoReport>> {
+    if store.meta(DEMO_KEY).await?.is_some() || !store.current_procedures().await?.is_empty() {
+        return Ok(None);
+    }
+    load(store, now).await.map(Some)
+}
+
+/// Loads (or reloads: every step is idempotent) the demo data.
+pub async fn load(store: &dyn Store, now: Timestamp) -> anyhow::Result<DemoReport> {
+    let agencies = demo_agencies()?;
+    store.upsert_agencies(&agencies, now).await?;
+    let reader: Box<dyn std::io::BufRead> = Box::new(std::io::BufReader::new(
+        flate2::read::GzDecoder::new(CATALOG_GZ),
+    ));
+    let catalog = import(store, reader, None, now, |_| {}).await?;
+    if !catalog.rejected.is_empty() {
+        anyhow::bail!(
+            "the shipped catalog has {} rejected rows: {:?}",
+            catalog.rejected.len(),
+            catalog.rejected.first()
+        );
+    }
+    let procedures = store.current_procedures().await?;
+    let rules = OfferRules::parse(OFFER_RULES_CSV)?;
+    let links = rules.apply(&procedures, &agencies);
+    store.replace_agency_procedures(&links).await?;
+    store.set_meta(SITE_KEY, SITE_JSON.trim()).await?;
+    store.set_meta(DEMO_KEY, &now.to_string()).await?;
+    Ok(DemoReport {
+        agencies: agencies.len(),
+        catalog,
+        offers: links.len(),
+    })
+}
+
+/// The shipped agencies, validated.
+pub fn demo_agencies() -> anyhow::Result<Vec<Agency>> {
+    let raw: Vec<Agency> =
+        serde_json::from_str(AGENCIES_JSON).context("data/demo/agencies.json")?;
+    raw.into_iter()
+        .map(|a| {
+            let id = a.id.clone();
+            a.normalized().with_context(|| format!("agency {id}"))
+        })
+        .collect()
+}
+
+/// Where a rule sends matching procedures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Target {
+    /// One agency.
+    Agency(String),
+    /// Every current commune People's Committee.
+    Communes,
+    /// Not offered by this installation.
+    Nowhere,
+}
+
+/// One rule: level and field (either may be a wildcard) → target.
+#[derive(Debug, Clone)]
+struct Rule {
+    level: Option<ImplementingLevel>,
+    field: Option<String>,
+    target: Target,
+}
+
+/// Assignment rules: for each procedure and each of its levels, the first matching rule wins.
+#[derive(Debug, Clone)]
+pub struct OfferRules {
+    rules: Vec<Rule>,
+}
+
+impl OfferRules {
+    /// Parses the rules file (`level,field,agency`).
+    pub fn parse(text: &str) -> anyhow::Result<Self> {
+        let records = motcua_core::csv::records(text).context("procedure-offers.csv")?;
+        let mut rules = Vec::new();
+        for (line, fields) in records.into_iter().skip(1) {
+            let [level, field, agency] = fields.as_slice() else {
+                anyhow::bail!("procedure-offers.csv line {line}: expected 3 columns");
+            };
+            let level = match level.trim() {
+                "*" => None,
+                l => Some(ImplementingLevel::from_slug(l).with_context(|| {
+                    format!("procedure-offers.csv line {line}: unknown level {l:?}")
+                })?),
+            };
+            let field = match field.trim() {
+                "*" => None,
+                f => Some(motcua_core::text::clean_line(f)),
+            };
+            let target = match agency.trim() {
+                "-" => Target::Nowhere,
+                "@communes" => Target::Communes,
+                id => Target::Agency(id.to_owned()),
+            };
+            rules.push(Rule {
+                level,
+                field,
+                target,
+            });
+        }
+        Ok(Self { rules })
+    }
+
+    /// Computes the agency ↔ procedure links. Links to agencies that do not exist are dropped
+    /// (and the rule file is checked for that in tests).
+    pub fn apply(
+        &self,
+        procedures: &[StoredProcedure],
+        agencies: &[Agency],
+    ) -> Vec<AgencyProcedure> {
+        let communes: Vec<&str> = agencies
+            .iter()
+            .filter(|a| a.kind == AgencyKind::CommuneCommittee && a.valid_to.is_none())
+            .map(|a| a.id.as_str())
+            .collect();
+        let known: BTreeSet<&str> = agencies.iter().map(|a| a.id.as_str()).collect();
+        let mut out: BTreeSet<(String, String)> = BTreeSet::new();
+        let mut links = Vec::new();
+        for sp in procedures {
+            let p = &sp.procedure;
+            for &level in &p.levels {
+                let Some(rule) = self.rules.iter().find(|r| {
+                    r.level.is_none_or(|l| l == level)
+                        && r.field.as_deref().is_none_or(|f| f == p.field)
+                }) else {
+                    continue;
+                };
+                let targets: Vec<&str> = match &rule.target {
+                    Target::Nowhere => vec![],
+                    Target::Communes => communes.clone(),
+                    Target::Agency(id) if known.contains(id.as_str()) => vec![id.as_str()],
+                    Target::Agency(_) => vec![],
+                };
+                for t in targets {
+                    if out.insert((t.to_owned(), p.code.to_string())) {
+                        links.push(AgencyProcedure {
+                            agency_id: t.to_owned(),
+                            procedure_code: p.code.clone(),
+                            online_level: p.online_level,
+                        });
+                    }
+                }
+            }
+        }
+        links
+    }
+
+    /// Agency ids named by the rules (for validation).
+    pub fn named_agencies(&self) -> Vec<&str> {
+        self.rules
+            .iter()
+            .filter_map(|r| match &r.target {
+                Target::Agency(id) => Some(id.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_agencies_are_valid_and_form_a_tree() {
+        let agencies = demo_agencies().unwrap();
+        let ids: BTreeSet<&str> = agencies.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids.len(), agencies.len(), "ids are unique");
+        for a in &agencies {
+            if let Some(p) = &a.parent {
+                assert!(ids.contains(p.as_str()), "{} has unknown parent {p}", a.id);
+            }
+            for s in &a.successors {
+                assert!(
+                    ids.contains(s.successor.as_str()),
+                    "{} has unknown successor",
+                    a.id
+                );
+                assert!(
+                    a.valid_to.is_some(),
+                    "{} has a successor but no end date",
+                    a.id
+                );
+            }
+        }
+        let current_communes = agencies
+            .iter()
+            .filter(|a| a.kind == AgencyKind::CommuneCommittee && a.valid_to.is_none())
+            .count();
+        assert_eq!(
+            current_communes, 99,
+            "the new Bắc Ninh has 99 communes and wards"
+        );
+        let bg = agencies.iter().find(|a| a.id == "bg").unwrap();
+        assert_eq!(bg.successors[0].successor, "bn");
+        // Every former Bắc Giang commune has a successor.
+        assert!(
+            agencies
+                .iter()
+                .filter(|a| a.id.starts_with("bg.x"))
+                .all(|a| !a.successors.is_empty())
+        );
+    }
+
+    #[test]
+    fn offer_rules_name_only_existing_agencies() {
+        let agencies = demo_agencies().unwrap();
+        let ids: BTreeSet<&str> = agencies.iter().map(|a| a.id.as_str()).collect();
+        let rules = OfferRules::parse(OFFER_RULES_CSV).unwrap();
+        for id in rules.named_agencies() {
+            assert!(ids.contains(id), "rule names unknown agency {id}");
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! The `motcua` application: configuration, start-up, and the command-line tasks. The binary
+//! (`main.rs`) only parses arguments and calls into here, so integration tests start exactly
+//! what production starts.
+
+pub mod app;
+pub mod demo;
+pub mod import;
+pub mod settings;
+pub mod telemetry;
