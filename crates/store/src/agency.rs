@@ -27,12 +27,16 @@ pub trait AgencyStore: Send + Sync {
 fn enum_to_text<T: Serialize>(v: &T) -> StoreResult<String> {
     match serde_json::to_value(v)? {
         serde_json::Value::String(s) => Ok(s),
-        other => Err(StoreError::Corrupt(format!("enum did not serialise to a string: {other}"))),
+        other => Err(StoreError::Corrupt(format!(
+            "enum did not serialise to a string: {other}"
+        ))),
     }
 }
 
 fn text_to_enum<T: DeserializeOwned>(s: &str) -> StoreResult<T> {
-    Ok(serde_json::from_value(serde_json::Value::String(s.to_owned()))?)
+    Ok(serde_json::from_value(serde_json::Value::String(
+        s.to_owned(),
+    ))?)
 }
 
 type AgencyRow = (
@@ -130,8 +134,19 @@ impl AgencyStore for Db {
         }
         rows.into_iter()
             .map(|r| {
-                let (id, name, short_name, kind, parent, identifier, status, admin, from, to, address) =
-                    r;
+                let (
+                    id,
+                    name,
+                    short_name,
+                    kind,
+                    parent,
+                    identifier,
+                    status,
+                    admin,
+                    from,
+                    to,
+                    address,
+                ) = r;
                 Ok(Agency {
                     successors: successors.remove(&id).unwrap_or_default(),
                     id,

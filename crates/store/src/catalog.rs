@@ -81,7 +81,8 @@ pub trait CatalogStore: Send + Sync {
     async fn current_procedures(&self) -> StoreResult<Vec<StoredProcedure>>;
 
     /// One procedure's version in force.
-    async fn current_procedure(&self, code: &ProcedureCode) -> StoreResult<Option<StoredProcedure>>;
+    async fn current_procedure(&self, code: &ProcedureCode)
+    -> StoreResult<Option<StoredProcedure>>;
 
     /// The version that was in force at `at` (what a dossier received then must follow).
     async fn procedure_at(
@@ -196,7 +197,15 @@ impl CatalogStore for Db {
                         UpsertOutcome::Updated { version: next }
                     }
                     None => {
-                        insert_version!(&mut *tx, code, 1, DbTime(valid_from), &hash, &content, now);
+                        insert_version!(
+                            &mut *tx,
+                            code,
+                            1,
+                            DbTime(valid_from),
+                            &hash,
+                            &content,
+                            now
+                        );
                         sqlx::query(
                             "INSERT INTO procedures (code, current_version, name, field, online_level, updated_at) \
                              VALUES ($1, 1, $2, $3, $4, $5)",
@@ -233,7 +242,10 @@ impl CatalogStore for Db {
         rows.into_iter().map(to_stored).collect()
     }
 
-    async fn current_procedure(&self, code: &ProcedureCode) -> StoreResult<Option<StoredProcedure>> {
+    async fn current_procedure(
+        &self,
+        code: &ProcedureCode,
+    ) -> StoreResult<Option<StoredProcedure>> {
         let row: Option<VersionRow> = on_pool!(self, read, |p, _e| {
             sqlx::query_as(
                 "SELECT v.content, v.version, v.valid_from, v.valid_to, v.content_hash \
@@ -306,7 +318,9 @@ impl CatalogStore for Db {
 
     async fn replace_agency_procedures(&self, links: &[AgencyProcedure]) -> StoreResult<()> {
         with_tx!(self, |tx, _e| {
-            sqlx::query("DELETE FROM agency_procedures").execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM agency_procedures")
+                .execute(&mut *tx)
+                .await?;
             for l in links {
                 sqlx::query(
                     "INSERT INTO agency_procedures (agency_id, procedure_code, online_level) \
@@ -346,4 +360,3 @@ impl CatalogStore for Db {
             .collect()
     }
 }
-

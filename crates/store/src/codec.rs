@@ -121,7 +121,7 @@ impl Type<Postgres> for DbDate {
 
 impl Encode<'_, Postgres> for DbDate {
     fn encode_by_ref(&self, buf: &mut PgArgumentBuffer) -> Result<IsNull, BoxDynError> {
-        let days = i32::try_from(self.0.since(jiff::civil::date(1970, 1, 1))?.get_days())?;
+        let days = self.0.since(jiff::civil::date(1970, 1, 1))?.get_days();
         Encode::<Postgres>::encode(days - PG_EPOCH_OFFSET_DAYS, buf)
     }
     fn size_hint(&self) -> usize {

@@ -63,7 +63,10 @@ impl std::fmt::Debug for DbConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // The URL may carry a password: never print it.
         f.debug_struct("DbConfig")
-            .field("postgres_url", &self.postgres_url.as_deref().map(redact_url))
+            .field(
+                "postgres_url",
+                &self.postgres_url.as_deref().map(redact_url),
+            )
             .field("sqlite_path", &self.sqlite_path)
             .field("sqlite_durability", &self.sqlite_durability)
             .field("max_connections", &self.max_connections)
@@ -190,12 +193,11 @@ impl Db {
                 Pools::Postgres(pool)
             }
             None => {
-                if let Some(dir) = cfg.sqlite_path.parent() {
-                    if !dir.as_os_str().is_empty() {
-                        std::fs::create_dir_all(dir).map_err(|e| {
-                            StoreError::Database(sqlx::Error::Io(e))
-                        })?;
-                    }
+                if let Some(dir) = cfg.sqlite_path.parent()
+                    && !dir.as_os_str().is_empty()
+                {
+                    std::fs::create_dir_all(dir)
+                        .map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
                 }
                 let synchronous = match cfg.sqlite_durability {
                     SqliteDurability::Full => SqliteSynchronous::Full,
@@ -221,7 +223,9 @@ impl Db {
                     .max_connections(cfg.max_connections.max(1))
                     .connect_with(base.read_only(true))
                     .await?;
-                return Ok(Self { pools: Pools::Sqlite { read, write } });
+                return Ok(Self {
+                    pools: Pools::Sqlite { read, write },
+                });
             }
         };
         let db = Self { pools };
@@ -281,7 +285,10 @@ mod tests {
             redact_url("postgres://motcua:s3cret@db.example:5432/motcua"),
             "postgres://motcua:***@db.example:5432/motcua"
         );
-        assert_eq!(redact_url("postgres://localhost/motcua"), "postgres://localhost/motcua");
+        assert_eq!(
+            redact_url("postgres://localhost/motcua"),
+            "postgres://localhost/motcua"
+        );
         assert_eq!(redact_url("garbage"), "***");
     }
 }

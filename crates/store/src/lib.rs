@@ -39,5 +39,8 @@ impl Store for Db {
 }
 
 #[cfg(any(test, feature = "testkit"))]
-#[expect(clippy::expect_used, reason = "test support: failing loudly is the point")]
+#[expect(
+    clippy::expect_used,
+    reason = "test support: failing loudly is the point"
+)]
 pub mod testkit;

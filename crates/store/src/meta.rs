@@ -33,7 +33,11 @@ pub trait MetaStore: Send + Sync {
     async fn set_meta(&self, key: &str, value: &str) -> StoreResult<()>;
     /// Reads a generation counter (0 when never bumped).
     async fn generation(&self, key: &str) -> StoreResult<i64> {
-        Ok(self.meta(key).await?.and_then(|v| v.parse().ok()).unwrap_or(0))
+        Ok(self
+            .meta(key)
+            .await?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
     }
 }
 

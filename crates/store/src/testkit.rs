@@ -15,13 +15,15 @@ pub struct TestDb {
     pub db: Db,
     /// Connection settings (to open a second handle on the same database, e.g. a restart).
     pub config: DbConfig,
-    _dir: Option<tempfile::TempDir>,
+    dir: Option<tempfile::TempDir>,
     pg_drop: Option<(String, String)>,
 }
 
 /// The PostgreSQL server for tests, when configured.
 pub fn pg_url() -> Option<String> {
-    std::env::var("MOTCUA_TEST_PG_URL").ok().filter(|v| !v.is_empty())
+    std::env::var("MOTCUA_TEST_PG_URL")
+        .ok()
+        .filter(|v| !v.is_empty())
 }
 
 impl TestDb {
@@ -36,7 +38,12 @@ impl TestDb {
             max_connections: 4,
         };
         let db = Db::connect(&config).await.expect("open SQLite");
-        Self { db, config, _dir: Some(dir), pg_drop: None }
+        Self {
+            db,
+            config,
+            dir: Some(dir),
+            pg_drop: None,
+        }
     }
 
     /// A fresh PostgreSQL database; panics with instructions when none is configured.
@@ -44,8 +51,15 @@ impl TestDb {
         let admin = pg_url().expect(
             "set MOTCUA_TEST_PG_URL=postgres://user@host/db to run the PostgreSQL contract tests",
         );
-        let name = format!("motcua_test_{}", uuid::Uuid::now_v7().simple());
-        let mut conn = PgConnection::connect(&admin).await.expect("connect to MOTCUA_TEST_PG_URL");
+        let mut conn = PgConnection::connect(&admin)
+            .await
+            .expect("connect to MOTCUA_TEST_PG_URL");
+        drop_stale_databases(&mut conn).await;
+        let name = format!(
+            "motcua_test_{}_{}",
+            unix_seconds(),
+            uuid::Uuid::now_v7().simple()
+        );
         sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
             .execute(&mut conn)
             .await
@@ -58,13 +72,73 @@ impl TestDb {
             sqlite_durability: SqliteDurability::Full,
             max_connections: 8,
         };
-        let db = Db::connect(&config).await.expect("open PostgreSQL test database");
-        Self { db, config, _dir: None, pg_drop: Some((admin, name)) }
+        let db = Db::connect(&config)
+            .await
+            .expect("open PostgreSQL test database");
+        Self {
+            db,
+            config,
+            dir: None,
+            pg_drop: Some((admin, name)),
+        }
     }
 
     /// The engine named by `engine` (`"sqlite"` or `"postgres"`).
     pub async fn for_engine(engine: &str) -> Self {
-        if engine == "postgres" { Self::postgres().await } else { Self::sqlite().await }
+        if engine == "postgres" {
+            Self::postgres().await
+        } else {
+            Self::sqlite().await
+        }
+    }
+}
+
+fn unix_seconds() -> u64 {
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "test databases are named by creation time"
+    )]
+    let now = std::time::SystemTime::now();
+    now.duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Drops test databases left behind by earlier runs that were killed (or that shared a server
+/// for the whole process): older than an hour and with nobody connected. `DROP DATABASE`
+/// without `FORCE` refuses a database in use, so a concurrent run is never disturbed.
+async fn drop_stale_databases(conn: &mut PgConnection) {
+    let names: Vec<String> =
+        sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'motcua_test_%'")
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap_or_default();
+    let cutoff = unix_seconds().saturating_sub(3600);
+    for name in names {
+        let created = name
+            .split('_')
+            .nth(2)
+            .and_then(|t| t.parse::<u64>().ok())
+            .unwrap_or(0);
+        if created < cutoff {
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name}"
+            )))
+            .execute(&mut *conn)
+            .await;
+        }
+    }
+}
+
+/// Keeps the database after this handle is dropped (for servers shared by a whole test
+/// process; [`drop_stale_databases`] removes it on a later run).
+impl TestDb {
+    /// Leaks the temporary resources so they outlive the handle.
+    pub fn keep(mut self) -> (Db, DbConfig) {
+        self.pg_drop = None;
+        if let Some(dir) = self.dir.take() {
+            let _ = dir.keep();
+        }
+        (self.db.clone(), self.config.clone())
     }
 }
 
@@ -87,12 +161,16 @@ fn with_database(url: &str, name: &str) -> String {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        let Some((admin, name)) = self.pg_drop.take() else { return };
+        let Some((admin, name)) = self.pg_drop.take() else {
+            return;
+        };
         // Drop may run inside the test's runtime, which must not be blocked on work that needs
         // it (closing the pool would): use a private runtime on a thread, and let `FORCE` end
         // the test's connections server-side.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
             if let Ok(rt) = rt {
                 rt.block_on(async move {
                     if let Ok(mut c) = PgConnection::connect(&admin).await {
@@ -115,8 +193,14 @@ mod tests {
 
     #[test]
     fn database_name_is_replaced() {
-        assert_eq!(with_database("postgres://u@h/postgres", "x"), "postgres://u@h/x");
-        assert_eq!(with_database("postgres://u@h:5432", "x"), "postgres://u@h:5432/x");
+        assert_eq!(
+            with_database("postgres://u@h/postgres", "x"),
+            "postgres://u@h/x"
+        );
+        assert_eq!(
+            with_database("postgres://u@h:5432", "x"),
+            "postgres://u@h:5432/x"
+        );
         assert_eq!(
             with_database("postgres://u:p@h/db?sslmode=disable", "x"),
             "postgres://u:p@h/x?sslmode=disable"

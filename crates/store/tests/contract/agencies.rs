@@ -44,13 +44,21 @@ async fn agencies_round_trip_with_successions(db: &Db) {
         ..agency("bg", None)
     };
     let stp = agency("bn.stp", Some("bn"));
-    db.upsert_agencies(&[bn.clone(), bg.clone(), stp.clone()], now).await.unwrap();
+    db.upsert_agencies(&[bn.clone(), bg.clone(), stp.clone()], now)
+        .await
+        .unwrap();
     let all = db.agencies().await.unwrap();
     assert_eq!(all, vec![bg.clone(), bn.clone(), stp.clone()]);
 
     // Upsert replaces the record and its successions.
-    let bg2 = Agency { successors: vec![], name: "UBND tỉnh Bắc Giang (cũ)".into(), ..bg };
-    db.upsert_agencies(&[bg2.clone()], now).await.unwrap();
+    let bg2 = Agency {
+        successors: vec![],
+        name: "UBND tỉnh Bắc Giang (cũ)".into(),
+        ..bg
+    };
+    db.upsert_agencies(std::slice::from_ref(&bg2), now)
+        .await
+        .unwrap();
     let all = db.agencies().await.unwrap();
     assert_eq!(all[0], bg2);
     assert_eq!(all.len(), 3);

@@ -18,7 +18,10 @@ fn procedure(code: &str, name: &str) -> Procedure {
         steps: vec!["Nộp hồ sơ".into()],
         methods: vec![ExecutionMethod {
             channel: Channel::Direct,
-            time: Some(ProcessingTime { amount: 3.0, unit: TimeUnit::WorkingDays }),
+            time: Some(ProcessingTime {
+                amount: 3.0,
+                unit: TimeUnit::WorkingDays,
+            }),
             time_text: "3 Ngày làm việc".into(),
             fees: vec![],
             description: String::new(),
@@ -44,14 +47,23 @@ async fn upsert_creates_versions_and_is_idempotent(db: &Db) {
     let b = procedure("1.004222", "Đăng ký thường trú");
     let gen0 = db.generation("catalog_generation").await.unwrap();
 
-    let out = db.upsert_procedures(&[a.clone(), b.clone()], t1, t1).await.unwrap();
+    let out = db
+        .upsert_procedures(&[a.clone(), b.clone()], t1, t1)
+        .await
+        .unwrap();
     assert_eq!(out, vec![UpsertOutcome::Created, UpsertOutcome::Created]);
     let gen1 = db.generation("catalog_generation").await.unwrap();
     assert!(gen1 > gen0);
 
     // Same content again: nothing changes, not even the generation.
-    let out = db.upsert_procedures(&[a.clone(), b.clone()], t2, t2).await.unwrap();
-    assert_eq!(out, vec![UpsertOutcome::Unchanged, UpsertOutcome::Unchanged]);
+    let out = db
+        .upsert_procedures(&[a.clone(), b.clone()], t2, t2)
+        .await
+        .unwrap();
+    assert_eq!(
+        out,
+        vec![UpsertOutcome::Unchanged, UpsertOutcome::Unchanged]
+    );
     assert_eq!(db.generation("catalog_generation").await.unwrap(), gen1);
 
     // A changed record becomes version 2; version 1 stays readable and closes at t2.
@@ -72,12 +84,30 @@ async fn upsert_creates_versions_and_is_idempotent(db: &Db) {
 
     // The version in force at an instant: before t2 → v1, from t2 → v2, before t1 → none.
     let between = at("2026-02-01T00:00:00+07:00");
-    assert_eq!(db.procedure_at(&a.code, between).await.unwrap().unwrap().version, 1);
-    assert_eq!(db.procedure_at(&a.code, t2).await.unwrap().unwrap().version, 2);
-    assert!(db.procedure_at(&a.code, at("2025-01-01T00:00:00Z")).await.unwrap().is_none());
+    assert_eq!(
+        db.procedure_at(&a.code, between)
+            .await
+            .unwrap()
+            .unwrap()
+            .version,
+        1
+    );
+    assert_eq!(
+        db.procedure_at(&a.code, t2).await.unwrap().unwrap().version,
+        2
+    );
+    assert!(
+        db.procedure_at(&a.code, at("2025-01-01T00:00:00Z"))
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     let hist = db.procedure_history(&a.code).await.unwrap();
-    assert_eq!(hist.iter().map(|v| v.version).collect::<Vec<_>>(), vec![1, 2]);
+    assert_eq!(
+        hist.iter().map(|v| v.version).collect::<Vec<_>>(),
+        vec![1, 2]
+    );
     assert_ne!(hist[0].content_hash, hist[1].content_hash);
 
     let all = db.current_procedures().await.unwrap();
@@ -95,7 +125,9 @@ async fn a_new_version_never_starts_before_the_one_it_replaces(db: &Db) {
     let t1 = at("2026-03-02T08:00:00+07:00");
     let earlier = at("2026-01-01T00:00:00+07:00");
     let a = procedure("1.001193", "Thủ tục đăng ký khai sinh");
-    db.upsert_procedures(&[a.clone()], t1, t1).await.unwrap();
+    db.upsert_procedures(std::slice::from_ref(&a), t1, t1)
+        .await
+        .unwrap();
     let mut a2 = a.clone();
     a2.name = "Thủ tục đăng ký khai sinh (sửa đổi)".into();
     db.upsert_procedures(&[a2], earlier, t1).await.unwrap();
@@ -111,8 +143,21 @@ async fn the_same_code_twice_in_one_batch_versions_in_order(db: &Db) {
     let mut a2 = a.clone();
     a2.field = "Hộ tịch (mới)".into();
     let out = db.upsert_procedures(&[a, a2.clone()], t, t).await.unwrap();
-    assert_eq!(out, vec![UpsertOutcome::Created, UpsertOutcome::Updated { version: 2 }]);
-    assert_eq!(db.current_procedure(&a2.code).await.unwrap().unwrap().procedure, a2);
+    assert_eq!(
+        out,
+        vec![
+            UpsertOutcome::Created,
+            UpsertOutcome::Updated { version: 2 }
+        ]
+    );
+    assert_eq!(
+        db.current_procedure(&a2.code)
+            .await
+            .unwrap()
+            .unwrap()
+            .procedure,
+        a2
+    );
 }
 contract!(the_same_code_twice_in_one_batch_versions_in_order);
 
@@ -123,11 +168,16 @@ async fn agency_procedure_links_are_replaced_whole(db: &Db) {
         procedure_code: code.clone(),
         online_level: level,
     };
-    db.replace_agency_procedures(&[link("bn.x07210", OnlineLevel::Full), link("bn.x07228", OnlineLevel::Partial)])
+    db.replace_agency_procedures(&[
+        link("bn.x07210", OnlineLevel::Full),
+        link("bn.x07228", OnlineLevel::Partial),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(db.agency_procedures().await.unwrap().len(), 2);
+    db.replace_agency_procedures(&[link("bn.x07246", OnlineLevel::None)])
         .await
         .unwrap();
-    assert_eq!(db.agency_procedures().await.unwrap().len(), 2);
-    db.replace_agency_procedures(&[link("bn.x07246", OnlineLevel::None)]).await.unwrap();
     let links = db.agency_procedures().await.unwrap();
     assert_eq!(links, vec![link("bn.x07246", OnlineLevel::None)]);
 }

@@ -4,6 +4,12 @@
 //! `postgres://postgres@127.0.0.1/postgres`); otherwise each PostgreSQL case is reported as
 //! *ignored* with that instruction, so a run never silently claims to have covered it.
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a failed step should fail the test loudly"
+)]
+
 mod agencies;
 mod catalog;
 mod meta;
