@@ -129,9 +129,10 @@ async fn import_procedures(
     file: &std::path::Path,
     valid_from: Option<jiff::civil::Date>,
 ) -> anyhow::Result<ExitCode> {
+    // Open the file first: a typo in the path must not create or migrate a database.
+    let reader = import::open(file)?;
     let cfg = settings.db_config()?;
     let db = motcua_store::Db::connect(&cfg).await?;
-    let reader = import::open(file)?;
     let bar = indicatif::ProgressBar::new_spinner();
     bar.set_style(
         indicatif::ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
