@@ -45,13 +45,17 @@ fn import_command_reports_and_signals_rejected_rows() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("không đổi:      1"), "{stdout}");
-    // A missing file is a clear error, not a panic.
+    // A missing file is a clear error, not a panic, and touches no database.
+    let empty = dir.path().join("untouched");
     let out = motcua()
+        .arg("--data-dir")
+        .arg(&empty)
         .args(["import", "procedures", "/no/such/file.jsonl"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot open"));
+    assert!(!empty.exists(), "no database is created for a failed import");
 }
 
 #[test]
