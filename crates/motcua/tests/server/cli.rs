@@ -55,7 +55,10 @@ fn import_command_reports_and_signals_rejected_rows() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot open"));
-    assert!(!empty.exists(), "no database is created for a failed import");
+    assert!(
+        !empty.exists(),
+        "no database is created for a failed import"
+    );
 }
 
 #[test]
