@@ -1,11 +1,13 @@
 //! The storage contract and its two engines.
 //!
-//! Each aggregate has a narrow trait ([`CatalogStore`], [`AgencyStore`], [`MetaStore`] …).
+//! Each aggregate has a narrow trait ([`CatalogStore`], [`AgencyStore`], [`CalendarStore`],
+//! [`MetaStore`] …).
 //! [`Db`] implements all of them for both SQLite and PostgreSQL: the query bodies are written
 //! once in the common SQL subset and compiled per engine (see [`db`]). One contract test suite
 //! (`tests/contract`) runs every trait against both engines.
 
 pub mod agency;
+pub mod calendar;
 pub mod catalog;
 pub mod codec;
 pub mod db;
@@ -13,6 +15,9 @@ pub mod error;
 pub mod meta;
 
 pub use agency::AgencyStore;
+pub use calendar::{
+    CalendarChange, CalendarDiff, CalendarStore, ChangeMeta, ChangeWhat, DayChange, StoredYear,
+};
 pub use catalog::{AgencyProcedure, CatalogStore, StoredProcedure, UpsertOutcome, VersionInfo};
 pub use db::{Db, DbConfig, Engine, SqliteDurability};
 pub use error::{StoreError, StoreResult};
@@ -21,7 +26,9 @@ pub use meta::MetaStore;
 /// Everything the application needs from storage, as one object-safe bundle. The web layer
 /// holds an `Arc<dyn Store>`, so it depends on the contract, not on an engine.
 #[async_trait::async_trait]
-pub trait Store: CatalogStore + AgencyStore + MetaStore + Send + Sync + 'static {
+pub trait Store:
+    CatalogStore + AgencyStore + CalendarStore + MetaStore + Send + Sync + 'static
+{
     /// Which engine serves this store.
     fn engine(&self) -> Engine;
     /// A cheap round trip, for readiness checks.

@@ -17,6 +17,7 @@ use super::{CalendarEntry, DayKind, EntryStatus};
 
 /// Why a day was skipped (or, for [`Self::MakeUpWorkday`], counted although it is a Saturday).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DayNoteKind {
     /// An ordinary Saturday or Sunday.

@@ -58,7 +58,7 @@ pub use office_hours::{
 pub use working_time::{Due, WorkCalendar, WorkingDuration};
 pub use year::{
     CalendarEntry, CalendarFileError, DayKind, EntryProblem, EntryStatus, YearCalendar,
-    format_calendar_file, parse_calendar_file,
+    format_calendar_file, parse_calendar_file, parse_override_file, weekday_vi,
 };
 
 /// Vietnam's offset from UTC, in seconds (+07:00, no daylight saving time since 1975).

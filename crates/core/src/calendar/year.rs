@@ -32,6 +32,7 @@ use crate::text::{char_len, clean_line};
 
 /// What kind of day a calendar entry describes (DOMAIN.md glossary).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DayKind {
     /// A statutory holiday (ngày nghỉ lễ, tết), including the chosen Tết days.
@@ -93,6 +94,7 @@ impl DayKind {
 /// How sure we are of an entry. Shown next to every deadline that depends on it, so a deadline
 /// computed from a default or a press report is never presented as official.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EntryStatus {
     /// The date appears in a cited official notice (or a press report quoting it).
@@ -182,6 +184,12 @@ impl CalendarEntry {
             }
             _ => {}
         }
+        self.check_text()
+    }
+
+    /// The rules every entry follows, national or per-agency: an occasion is named and no text
+    /// is longer than the limits.
+    pub fn check_text(&self) -> Result<(), EntryProblem> {
         if self.occasion.is_empty() {
             return Err(EntryProblem::Missing("occasion"));
         }
@@ -304,6 +312,27 @@ const REQUIRED: [&str; 4] = ["date", "kind", "occasion", "status"];
 /// Pure: the CLI reads the file and the server embeds the shipped one; both call this, so the
 /// rules are checked the same way everywhere. The first problem found is returned with its line.
 pub fn parse_calendar_file(text: &str) -> Result<Vec<YearCalendar>, CalendarFileError> {
+    parse_file(text, Rules::National)
+}
+
+/// Parses a file of one agency's overrides: the same format as [`parse_calendar_file`], but
+/// without the weekday rules of the national calendar, because an agency may decide anything
+/// for its own desk (open on a holiday with `make_up_workday` on a weekday, close on a Saturday
+/// it would otherwise work). Text limits, dates, duplicates and swap pairs are still checked.
+pub fn parse_override_file(text: &str) -> Result<Vec<YearCalendar>, CalendarFileError> {
+    parse_file(text, Rules::Override)
+}
+
+/// Which entry rules a file is held to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rules {
+    /// The national calendar: [`CalendarEntry::check`].
+    National,
+    /// One agency's overrides: [`CalendarEntry::check_text`].
+    Override,
+}
+
+fn parse_file(text: &str, rules: Rules) -> Result<Vec<YearCalendar>, CalendarFileError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let records =
         crate::csv::records(text).map_err(|e| CalendarFileError::new(e.line, e.problem))?;
@@ -353,10 +382,13 @@ pub fn parse_calendar_file(text: &str) -> Result<Vec<YearCalendar>, CalendarFile
                 format!("có {} cột, tiêu đề có {} cột", fields.len(), header.len()),
             ));
         }
-        let entry = parse_row(&Row {
-            index: &index,
-            fields: &fields,
-        })
+        let entry = parse_row(
+            &Row {
+                index: &index,
+                fields: &fields,
+            },
+            rules,
+        )
         .map_err(|p| CalendarFileError::new(line, p))?;
         if let Some((first, _)) = entries.get(&entry.date) {
             return Err(CalendarFileError::new(
@@ -434,7 +466,7 @@ impl Row<'_> {
     }
 }
 
-fn parse_row(row: &Row<'_>) -> Result<CalendarEntry, String> {
+fn parse_row(row: &Row<'_>, rules: Rules) -> Result<CalendarEntry, String> {
     let get = |name: &str| row.get(name);
     let date = parse_date(get("date"), "date")?;
     let kind = DayKind::parse(get("kind")).ok_or_else(|| {
@@ -475,7 +507,11 @@ fn parse_row(row: &Row<'_>) -> Result<CalendarEntry, String> {
         source: clean_line(get("source")),
         note: clean_line(get("note")),
     };
-    entry.check().map_err(|p| p.to_string())?;
+    match rules {
+        Rules::National => entry.check(),
+        Rules::Override => entry.check_text(),
+    }
+    .map_err(|p| p.to_string())?;
     Ok(entry)
 }
 
@@ -635,6 +671,25 @@ date,weekday,kind,occasion,status,replaces,source,note
         assert!(e.problem.starts_with("cột lạ 'colour'"), "{e}");
         let e = parse_calendar_file("# only a comment\n").unwrap_err();
         assert!(e.problem.contains("tệp trống"), "{e}");
+    }
+
+    #[test]
+    fn override_files_skip_only_the_weekday_rules() {
+        // An agency staffing its desk on a Tết Friday, and closing on a Saturday.
+        let text = "date,kind,occasion,status\n\
+                    2026-02-20,make_up_workday,Trực Tết,confirmed\n\
+                    2026-03-14,compensatory_day_off,Nghỉ của cơ quan,confirmed\n";
+        assert!(parse_calendar_file(text).is_err());
+        let years = parse_override_file(text).unwrap();
+        assert_eq!(years[0].entries.len(), 2);
+        let e = parse_override_file("date,kind,occasion,status\n2026-02-20,holiday,,confirmed\n")
+            .unwrap_err();
+        assert!(e.problem.contains("occasion"), "{e}");
+        let e = parse_override_file(
+            "date,kind,occasion,status\n2026-02-20,holiday,X,confirmed\n2026-02-20,holiday,Y,confirmed\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 3);
     }
 
     #[test]

@@ -11,6 +11,7 @@
 )]
 
 mod agencies;
+mod calendar;
 mod catalog;
 mod meta;
 
