@@ -5,17 +5,27 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 use anyhow::Context;
 use motcua_core::clock::{Clock, SystemClock};
 use motcua_store::{Db, Store};
-use motcua_web::{AppState, Site, catalog::CatalogHandle, pages::Templates};
+use motcua_web::{
+    AppState, Site,
+    calendar::{CalendarHandle, admin as calendar_admin},
+    catalog::CatalogHandle,
+    pages::Templates,
+};
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
 use crate::{demo, settings::Settings};
 
-/// Opens the database (migrating it) and loads the demo data into an empty one if enabled.
+/// Opens the database (migrating it), stores the shipped official calendar years it lacks, and
+/// loads the demo data into an empty one if enabled.
 pub async fn open_store(settings: &Settings, clock: &dyn Clock) -> anyhow::Result<Db> {
     let cfg = settings.db_config()?;
     let db = Db::connect(&cfg)
         .await
         .with_context(|| format!("opening the database ({cfg:?})"))?;
+    let seeded = calendar_admin::seed_official_years(&db, clock.now()).await?;
+    if !seeded.is_empty() {
+        tracing::info!(years = ?seeded, "official calendar years stored");
+    }
     if settings.demo
         && let Some(r) = demo::load_if_empty(&db, clock.now()).await?
     {
@@ -92,19 +102,22 @@ pub async fn start(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<
     let catalog = CatalogHandle::load(store.as_ref())
         .await
         .context("loading the catalog")?;
+    let calendars = CalendarHandle::load(store.as_ref())
+        .await
+        .context("loading the working-time calendars")?;
     let templates = Templates::load(settings.server.templates_dir.as_deref())?;
     let site = site(&settings, store.as_ref()).await?;
     let state = AppState {
         store: store.clone(),
         catalog: catalog.clone(),
+        calendars: calendars.clone(),
         clock,
         site: Arc::new(site),
         templates: Arc::new(templates),
     };
-    let refresher = catalog.spawn_refresher(
-        store,
-        Duration::from_secs(settings.server.refresh_seconds.max(1)),
-    );
+    let every = Duration::from_secs(settings.server.refresh_seconds.max(1));
+    let refresher = catalog.spawn_refresher(store.clone(), every);
+    let calendar_refresher = calendars.spawn_refresher(store, every);
     let listener = TcpListener::bind(settings.server.addr)
         .await
         .with_context(|| format!("cannot listen on {}", settings.server.addr))?;
@@ -123,6 +136,7 @@ pub async fn start(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<
             })
             .await;
         refresher.abort();
+        calendar_refresher.abort();
         db.close().await;
         served.context("server error")
     });

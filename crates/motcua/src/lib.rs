@@ -3,6 +3,7 @@
 //! what production starts.
 
 pub mod app;
+pub mod calendar_cli;
 pub mod demo;
 pub mod import;
 pub mod settings;

@@ -5,7 +5,7 @@ use std::{io::Write, net::SocketAddr, path::PathBuf, process::ExitCode};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use motcua::{
-    app, import,
+    app, calendar_cli, import,
     settings::{Overrides, Settings},
     telemetry,
 };
@@ -47,6 +47,11 @@ enum Command {
     },
     /// Print the effective configuration (secrets redacted).
     Config,
+    /// Working-time calendar: due dates, days off, lunar dates; import and export the calendar.
+    Calendar {
+        #[command(subcommand)]
+        what: calendar_cli::CalendarCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -120,6 +125,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             writeln!(std::io::stdout(), "{settings:#?}")?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Calendar { what } => calendar_cli::run(&settings, clock.as_ref(), what).await,
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod api;
 mod assets;
+pub mod calendar;
 pub mod catalog;
 pub mod error;
 pub mod extract;

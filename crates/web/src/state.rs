@@ -5,7 +5,7 @@ use std::sync::Arc;
 use motcua_core::clock::Clock;
 use motcua_store::Store;
 
-use crate::{catalog::CatalogHandle, pages::Templates};
+use crate::{calendar::CalendarHandle, catalog::CatalogHandle, pages::Templates};
 
 /// What the portal calls itself and how it presents the installation; set by the operator
 /// (or by the demo data), never written into code.
@@ -39,6 +39,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// The in-memory catalog.
     pub catalog: CatalogHandle,
+    /// The compiled working-time calendars.
+    pub calendars: CalendarHandle,
     /// The one source of "now".
     pub clock: Arc<dyn Clock>,
     /// Installation presentation.

@@ -8,6 +8,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::state::AppState;
 
 pub mod agencies;
+pub mod calendar;
 pub mod health;
 pub mod procedures;
 
@@ -24,6 +25,7 @@ for bad input; a 5xx is always a defect. Instants are RFC 3339 with an offset.",
     tags(
         (name = "catalog", description = "Administrative procedures (thủ tục hành chính)"),
         (name = "agencies", description = "Agencies as dated data"),
+        (name = "calendar", description = "Working-time calendar, statutory due dates, lunar calendar"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]
@@ -39,6 +41,9 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(procedures::list_procedure_versions))
         .routes(routes!(procedures::list_fields))
         .routes(routes!(agencies::list_agencies))
+        .routes(routes!(calendar::get_lunar_date))
+        .routes(routes!(calendar::get_due))
+        .routes(routes!(calendar::get_calendar_year))
         .split_for_parts()
 }
 
