@@ -207,6 +207,14 @@ pub async fn run(
                 file.display(),
                 join_years(&outcome.years)
             )?;
+            if !outcome.newly_stored.is_empty() {
+                writeln!(
+                    out,
+                    "  (năm {} trước đây chưa có dữ liệu: thời hạn dùng ngày nghỉ dự kiến theo Bộ \
+                     luật Lao động; từ nay dùng dữ liệu trong tệp)",
+                    join_years(&outcome.newly_stored)
+                )?;
+            }
             print_diff(&mut out, &outcome.diff)?;
         }
         CalendarCommand::Export {

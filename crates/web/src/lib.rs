@@ -47,6 +47,8 @@ pub fn router(state: AppState) -> Router {
         .route("/thu-tuc", get(pages::catalog::search))
         .route("/thu-tuc/{code}", get(pages::catalog::procedure))
         .route("/co-quan", get(pages::agencies::agencies))
+        .route("/lich-lam-viec", get(pages::calendar::calendar_page))
+        .route("/lich-lam-viec/tinh-han", get(pages::calendar::due_page))
         .route("/assets/style.css", get(assets::style))
         .route("/assets/app.js", get(assets::script))
         .route("/assets/favicon.svg", get(assets::favicon));

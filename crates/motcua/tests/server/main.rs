@@ -12,6 +12,8 @@
 )]
 
 mod api;
+mod calendar;
+mod calendar_cli;
 mod cli;
 mod import;
 mod pages;
@@ -27,6 +29,8 @@ use motcua_store::testkit::TestDb;
 pub struct Server {
     pub base: String,
     pub engine: &'static str,
+    /// The server's database, for tests that change data behind it (as another node would).
+    pub db: motcua_store::DbConfig,
 }
 
 fn start(engine: &'static str) -> Server {
@@ -40,6 +44,7 @@ fn start(engine: &'static str) -> Server {
         rt.block_on(async move {
             let test_db = TestDb::for_engine(engine).await;
             let (_db, cfg) = test_db.keep();
+            let db_config = cfg.clone();
             let data_dir = tempfile::tempdir().unwrap().keep();
             let settings = Settings {
                 data_dir: data_dir.clone(),
@@ -70,14 +75,15 @@ fn start(engine: &'static str) -> Server {
                 "2026-11-25T09:00:00+07:00".parse().unwrap(),
             ));
             let running = motcua::app::start(settings, clock).await.unwrap();
-            tx.send(format!("http://{}", running.addr)).unwrap();
+            tx.send((format!("http://{}", running.addr), db_config))
+                .unwrap();
             running.wait().await.unwrap();
         });
     });
-    let base = rx
+    let (base, db) = rx
         .recv_timeout(std::time::Duration::from_secs(300))
         .expect("server started");
-    Server { base, engine }
+    Server { base, engine, db }
 }
 
 /// The shared server for an engine.

@@ -61,8 +61,10 @@ pub struct ImportOutcome {
     pub agency: Option<String>,
     /// The years replaced.
     pub years: Vec<i32>,
-    /// Day by day.
+    /// Day by day, against the stored data (a year stored for the first time is all added).
     pub diff: CalendarDiff,
+    /// National years that had no stored data before, so deadlines used computed defaults.
+    pub newly_stored: Vec<i32>,
 }
 
 fn check_agency(agencies: &dyn AgencyLookup, id: &str) -> Result<(), CalendarWriteError> {
@@ -133,6 +135,7 @@ pub async fn import_calendar(
     }
     // The acceptance test of the data: the engine compiles it.
     let (first, last) = (years[0], years[years.len() - 1]);
+    let mut newly_stored = Vec::new();
     let diff = match request.agency {
         None => {
             if let Some(y) = years.iter().find(|y| !in_file.contains(y)) {
@@ -143,6 +146,17 @@ pub async fn import_calendar(
             }
             WorkCalendar::compile(&parsed, &[], &OfficeHours::default(), first, last)
                 .map_err(|e| CalendarWriteError::Invalid(e.to_string()))?;
+            let stored: Vec<i32> = store
+                .calendar_years()
+                .await?
+                .iter()
+                .map(|y| i32::from(y.calendar.year))
+                .collect();
+            newly_stored = years
+                .iter()
+                .filter(|y| !stored.contains(y))
+                .copied()
+                .collect();
             store.replace_calendar_years(&parsed, meta).await?
         }
         Some(id) => {
@@ -158,6 +172,7 @@ pub async fn import_calendar(
         agency: request.agency.map(str::to_owned),
         years,
         diff,
+        newly_stored,
     })
 }
 

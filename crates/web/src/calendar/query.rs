@@ -10,9 +10,9 @@ use jiff::{
 use motcua_core::{
     calendar::{
         CalendarEntry, CalendarError, DEFAULT_FIRST_YEAR, DEFAULT_LAST_YEAR, DayKind, Due,
-        EntryStatus, LunarDate, lunar, to_lunar, weekday_vi,
+        EntryStatus, LunarDate, WorkCalendar, lunar, to_lunar, weekday_vi,
     },
-    catalog::{TimeUnit, limits::MAX_AMOUNT},
+    catalog::{Channel, ExecutionMethod, ProcessingTime, TimeUnit, limits::MAX_AMOUNT},
     text::clean_line,
 };
 
@@ -530,6 +530,61 @@ pub fn day_description(e: &CalendarEntry) -> String {
     }
 }
 
+/// "If you submit now": the expected due instant of one or more channels of a procedure.
+#[derive(Debug, Clone)]
+pub struct Estimate {
+    /// The channels with this due instant, in display order (online, direct, postal).
+    pub channels: Vec<Channel>,
+    /// Their time limit.
+    pub time: ProcessingTime,
+    /// The computation, from `now` rounded up to the minute.
+    pub due: Due,
+}
+
+/// For each channel with a time limit, the due instant if the dossier were received at `now`;
+/// channels ending at the same instant are merged. Limits the calendar cannot compute (beyond
+/// 2100, unreadable amounts) are left out rather than guessed.
+pub fn estimates(
+    calendar: &WorkCalendar,
+    now: Timestamp,
+    methods: &[ExecutionMethod],
+) -> Vec<Estimate> {
+    // Shown to the minute: round up so the time shown is never earlier than the exact due.
+    let second = now.as_second() + i64::from(now.subsec_nanosecond() > 0);
+    let received =
+        Timestamp::from_second(second + (60 - second.rem_euclid(60)) % 60).unwrap_or(now);
+    let order = |c: Channel| match c {
+        Channel::Online => 0,
+        Channel::Direct => 1,
+        Channel::Postal => 2,
+    };
+    let mut methods: Vec<&ExecutionMethod> = methods.iter().filter(|m| m.time.is_some()).collect();
+    methods.sort_by_key(|m| order(m.channel));
+    let mut out: Vec<Estimate> = Vec::new();
+    for m in methods {
+        let Some(time) = m.time else { continue };
+        let Ok(due) = calendar.due_for(received, time) else {
+            continue;
+        };
+        match out
+            .iter_mut()
+            .find(|e| e.due.at == due.at && e.time == time)
+        {
+            Some(e) => {
+                if !e.channels.contains(&m.channel) {
+                    e.channels.push(m.channel);
+                }
+            }
+            None => out.push(Estimate {
+                channels: vec![m.channel],
+                time,
+                due,
+            }),
+        }
+    }
+    out
+}
+
 /// The lunar date of a solar date, or a 400 outside 1900–2100.
 pub fn lunar_of(date: Date) -> Result<LunarDate, ApiError> {
     to_lunar(date).map_err(|_| {
@@ -676,6 +731,52 @@ mod tests {
         for bad in ["1999", "2101", "x", "-2026", "99999999999"] {
             assert_eq!(code(parse_year(bad)), "invalid_year", "{bad}");
         }
+    }
+
+    #[test]
+    fn estimates_for_submitting_now_cross_tet() {
+        use motcua_core::catalog::{Channel, ExecutionMethod, ProcessingTime};
+        let method = |channel, amount, unit| ExecutionMethod {
+            channel,
+            time: Some(ProcessingTime { amount, unit }),
+            time_text: String::new(),
+            fees: vec![],
+            description: String::new(),
+        };
+        let methods = [
+            method(Channel::Direct, 1.0, TimeUnit::WorkingDays),
+            method(Channel::Online, 1.0, TimeUnit::WorkingDays),
+            method(Channel::Postal, 5.0, TimeUnit::CalendarDays),
+            ExecutionMethod {
+                time: None,
+                ..method(Channel::Postal, 1.0, TimeUnit::WorkingDays)
+            },
+        ];
+        let cal = WorkCalendar::standard().unwrap();
+        // Friday before Tết Bính Ngọ, 16:29:30: counted from 16:30, 30 minutes before the break.
+        let now: Timestamp = "2026-02-13T16:29:30+07:00".parse().unwrap();
+        let est = estimates(&cal, now, &methods);
+        assert_eq!(est.len(), 2);
+        assert_eq!(est[0].channels, [Channel::Online, Channel::Direct]);
+        assert_eq!(
+            instant_vi(est[0].due.at),
+            "16 giờ 30, thứ Hai, ngày 23/02/2026"
+        );
+        assert_eq!(est[0].due.explanation.skipped.len(), 9);
+        // Five calendar days land on Wednesday 18/2, a Tết holiday: the closing of Monday 23/2.
+        assert_eq!(est[1].channels, [Channel::Postal]);
+        assert_eq!(
+            instant_vi(est[1].due.at),
+            "17 giờ 00, thứ Hai, ngày 23/02/2026"
+        );
+        assert!(est[1].due.explanation.adjustment.is_some());
+        // A whole minute is kept as it is.
+        let on_the_minute: Timestamp = "2026-11-25T09:00:00+07:00".parse().unwrap();
+        let est = estimates(&cal, on_the_minute, &methods[..1]);
+        assert_eq!(
+            instant_vi(est[0].due.at),
+            "09 giờ 00, thứ Năm, ngày 26/11/2026"
+        );
     }
 
     #[test]

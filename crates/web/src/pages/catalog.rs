@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use super::{PageError, PageResult};
 use crate::{
     api::procedures::{parse_code, summary},
+    calendar::query as calendar_query,
     error::ApiError,
     extract::ApiQuery,
     present,
@@ -220,6 +221,35 @@ fn channel_json(p: &Procedure) -> Vec<Value> {
         .collect()
 }
 
+/// "If you submit now": each channel's expected due instant on the national calendar at the
+/// clock's now, with the days it skips.
+fn estimates_json(state: &AppState, p: &Procedure) -> Vec<Value> {
+    let calendars = state.calendars.get();
+    calendar_query::estimates(calendars.national(), state.clock.now(), &p.methods)
+        .iter()
+        .map(|e| {
+            let due = &e.due;
+            let channels: Vec<&str> = e.channels.iter().map(|c| c.label_vi()).collect();
+            json!({
+                "channels": channels.join(", "),
+                "limit": present::time_text(&e.time),
+                "due_text": calendar_query::instant_vi(due.at),
+                "due_iso": calendar_query::rfc3339_vn(due.at),
+                "summary": due.explanation.summary_vi(),
+                "skipped": due.explanation.skipped.iter().map(|n| json!({
+                    "date": calendar_query::date_vi(n.date),
+                    "label": n.label(),
+                })).collect::<Vec<_>>(),
+                "calculator": format!(
+                    "/lich-lam-viec/tinh-han?amount={}&unit={}",
+                    e.time.amount,
+                    calendar_query::unit_str(e.time.unit)
+                ),
+            })
+        })
+        .collect()
+}
+
 /// `GET /thu-tuc/{code}`
 pub async fn procedure(State(state): State<AppState>, Path(code): Path<String>) -> PageResult {
     let code = parse_code(&code).map_err(|_| {
@@ -241,6 +271,7 @@ pub async fn procedure(State(state): State<AppState>, Path(code): Path<String>) 
         .filter(|(a, _)| a.valid_to.is_none())
         .map(|(a, level)| json!({"id": a.id, "name": a.name, "address": a.address, "online": level.label_vi()}))
         .collect();
+    let estimates = estimates_json(&state, p);
     let html = state.templates.render(
         "procedure.html",
         json!({
@@ -253,6 +284,7 @@ pub async fn procedure(State(state): State<AppState>, Path(code): Path<String>) 
             "summary_time": present::summary_time(p),
             "summary_fee": present::summary_fee(p),
             "channels": channel_json(p),
+            "estimates": estimates,
             "offers": offers,
             "offer_count": offers.len(),
             "version": stored.version,

@@ -16,6 +16,7 @@ use serde::Serialize;
 use crate::error::ApiError;
 
 pub mod agencies;
+pub mod calendar;
 pub mod catalog;
 pub mod home;
 
@@ -34,6 +35,11 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../templates/agencies.html"),
     ),
     ("error.html", include_str!("../../templates/error.html")),
+    (
+        "calendar.html",
+        include_str!("../../templates/calendar.html"),
+    ),
+    ("due.html", include_str!("../../templates/due.html")),
 ];
 
 /// The template environment.
