@@ -213,16 +213,17 @@ impl Calendars {
         // Farthest ancestor first, so nearer decisions overwrite it.
         let mut merged: BTreeMap<Date, (&CalendarEntry, &str)> = BTreeMap::new();
         for id in overrides_from.iter().rev() {
-            for e in self.own_overrides(id) {
-                merged.insert(e.date, (e, id));
+            // Borrowed from `self`, so the key below can take `overrides_from`.
+            if let Some((owner, entries)) = self.overrides.get_key_value(id.as_str()) {
+                for e in entries {
+                    merged.insert(e.date, (e, owner.as_str()));
+                }
             }
         }
         let decided_by: BTreeMap<Date, String> = merged
             .iter()
             .map(|(d, (_, id))| (*d, (*id).to_owned()))
             .collect();
-        let entries: Vec<CalendarEntry> = merged.values().map(|(e, _)| (*e).clone()).collect();
-        drop(merged);
         if hours_from.is_none() && overrides_from.is_empty() {
             return Some(Ok(AgencyCalendar {
                 calendar: Arc::clone(&self.national),
@@ -242,6 +243,7 @@ impl Calendars {
             }));
         }
         // Compiled outside the lock: other requests keep being answered meanwhile.
+        let entries: Vec<CalendarEntry> = merged.values().map(|(e, _)| (*e).clone()).collect();
         let default_hours = OfficeHours::default();
         let hours = hours_from
             .as_deref()
