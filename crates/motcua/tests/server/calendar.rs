@@ -606,3 +606,72 @@ async fn calendar_routes_are_documented(s: &Server) {
     }
 }
 on_both!(calendar_routes_are_documented);
+
+/// The official calendar is not demo data: a database opened without demo data still gets
+/// the shipped years, exactly once.
+async fn official_years_are_stored_without_demo_data(engine: &'static str) {
+    use motcua::settings::{DatabaseSettings, LogFormat, LogSettings, ServerSettings, Settings};
+    use motcua_core::clock::FixedClock;
+    use motcua_store::{CalendarStore, CatalogStore, testkit::TestDb};
+
+    let test_db = TestDb::for_engine(engine).await;
+    let settings = Settings {
+        data_dir: test_db
+            .config
+            .sqlite_path
+            .parent()
+            .map(Into::into)
+            .unwrap_or_default(),
+        demo: false,
+        server: ServerSettings {
+            addr: "127.0.0.1:0".parse().unwrap(),
+            templates_dir: None,
+            refresh_seconds: 1,
+        },
+        database: DatabaseSettings {
+            url: test_db.config.postgres_url.clone().map(Into::into),
+            sqlite_durability: motcua_store::SqliteDurability::Normal,
+            max_connections: 2,
+        },
+        log: LogSettings {
+            format: LogFormat::Pretty,
+            filter: "warn".into(),
+        },
+        site: Default::default(),
+    };
+    let clock = FixedClock::new("2026-11-25T09:00:00+07:00".parse().unwrap());
+    let db = motcua::app::open_store(&settings, &clock).await.unwrap();
+    assert!(
+        db.current_procedures().await.unwrap().is_empty(),
+        "no demo data"
+    );
+    let years: Vec<i16> = db
+        .calendar_years()
+        .await
+        .unwrap()
+        .iter()
+        .map(|y| y.calendar.year)
+        .collect();
+    assert_eq!(years, (2020..=2026).collect::<Vec<_>>());
+    // A second start adds nothing.
+    let again = motcua::app::open_store(&settings, &clock).await.unwrap();
+    assert_eq!(again.calendar_changes(10).await.unwrap().len(), 1);
+    again.close().await;
+    db.close().await;
+}
+
+mod official_years_are_stored_without_demo_data {
+    #[tokio::test]
+    async fn sqlite() {
+        super::official_years_are_stored_without_demo_data("sqlite").await;
+    }
+
+    #[tokio::test]
+    #[cfg_attr(
+        not(motcua_pg),
+        ignore = "PostgreSQL skipped: set MOTCUA_TEST_PG_URL=postgres://… and rebuild to run"
+    )]
+    async fn postgres() {
+        super::official_years_are_stored_without_demo_data("postgres").await;
+    }
+}
