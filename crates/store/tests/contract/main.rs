@@ -11,8 +11,13 @@
 )]
 
 mod agencies;
+mod audit;
 mod catalog;
+mod identity;
 mod meta;
+mod outbox;
+mod sessions;
+mod throttle;
 
 /// Declares a contract test: `$name(&Db)` runs once per engine.
 macro_rules! contract {
