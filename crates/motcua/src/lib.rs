@@ -7,3 +7,4 @@ pub mod demo;
 pub mod import;
 pub mod settings;
 pub mod telemetry;
+pub mod users;

@@ -6,7 +6,7 @@
 //! its own transaction** with [`append_audit!`], so the change and its record commit or roll
 //! back together:
 //!
-//! ```ignore
+//! ```text
 //! with_tx!(self, |tx, e| {
 //!     sqlx::query("UPDATE dossiers SET status = $1 WHERE code = $2")
 //!         .bind(status).bind(code).execute(&mut *tx).await?;
