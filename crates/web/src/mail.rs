@@ -312,6 +312,101 @@ mod tests {
         assert_eq!(retry_at(now, MAX_ATTEMPTS), None);
     }
 
+    /// A minimal SMTP server for one session: answers every command, refuses recipients
+    /// containing "refused" with a permanent 550, and returns what it received after DATA.
+    async fn smtp_once(listener: tokio::net::TcpListener) -> String {
+        use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+        let (socket, _) = listener.accept().await.unwrap();
+        let (read, mut write) = socket.into_split();
+        let mut lines = BufReader::new(read).lines();
+        write.write_all(b"220 test ESMTP\r\n").await.unwrap();
+        let mut data = String::new();
+        let mut in_data = false;
+        while let Ok(Some(line)) = lines.next_line().await {
+            if in_data {
+                if line == "." {
+                    in_data = false;
+                    write.write_all(b"250 2.0.0 queued\r\n").await.unwrap();
+                } else {
+                    data.push_str(&line);
+                    data.push('\n');
+                }
+                continue;
+            }
+            let upper = line.to_uppercase();
+            let reply: &[u8] = if upper.starts_with("EHLO") {
+                b"250-test\r\n250 8BITMIME\r\n"
+            } else if upper.starts_with("RCPT") && upper.contains("REFUSED") {
+                b"550 5.1.1 no such user\r\n"
+            } else if upper == "DATA" {
+                in_data = true;
+                b"354 go ahead\r\n"
+            } else if upper == "QUIT" {
+                write.write_all(b"221 bye\r\n").await.unwrap();
+                break;
+            } else {
+                b"250 OK\r\n"
+            };
+            write.write_all(reply).await.unwrap();
+        }
+        data
+    }
+
+    #[tokio::test]
+    async fn smtp_delivery_and_permanent_refusals() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = tokio::spawn(smtp_once(listener));
+        let mailer = Mailer::new(
+            "Cổng Dịch vụ công <no-reply@example.gov.vn>",
+            &TransportConfig::Smtp {
+                host: "127.0.0.1".into(),
+                port,
+                security: SmtpSecurity::None,
+                username: None,
+                password: None,
+            },
+        )
+        .unwrap();
+        let mail = QueuedMail {
+            id: "m2".into(),
+            recipient: "nguoi.dan@example.vn".into(),
+            subject: "Kích hoạt tài khoản".into(),
+            body: "Mở liên kết sau.".into(),
+            attempts: 1,
+        };
+        mailer.deliver(&mail).await.unwrap();
+        let received = server.await.unwrap();
+        assert!(received.contains("To: nguoi.dan@example.vn"), "{received}");
+        assert!(received.contains("Message-ID: <m2@motcua>"), "{received}");
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = tokio::spawn(smtp_once(listener));
+        let mailer = Mailer::new(
+            "no-reply@example.gov.vn",
+            &TransportConfig::Smtp {
+                host: "127.0.0.1".into(),
+                port,
+                security: SmtpSecurity::None,
+                username: None,
+                password: None,
+            },
+        )
+        .unwrap();
+        let refused = QueuedMail {
+            recipient: "refused@example.vn".into(),
+            ..mail
+        };
+        let err = mailer.deliver(&refused).await.unwrap_err();
+        assert!(err.permanent, "a 550 is not retried: {err}");
+        server.abort();
+        let _ = server.await;
+        // Nobody listening: a transient failure, retried later.
+        let err = mailer.deliver(&refused).await.unwrap_err();
+        assert!(!err.permanent, "{err}");
+    }
+
     #[tokio::test]
     async fn maildir_delivery_writes_whole_files() {
         let dir = std::env::temp_dir().join(format!("motcua-maildir-{}", uuid::Uuid::now_v7()));
