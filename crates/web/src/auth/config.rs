@@ -50,6 +50,8 @@ pub struct Limits {
     pub reset_ip: ThrottlePolicy,
     /// Registrations per client address.
     pub register_ip: ThrottlePolicy,
+    /// Identity-provider logins started per client address (each stores a flow).
+    pub oidc_ip: ThrottlePolicy,
 }
 
 impl Default for Limits {
@@ -67,6 +69,7 @@ impl Default for Limits {
             reset_account: p(3, 3600, 900, 3600),
             reset_ip: p(20, 3600, 600, 3600),
             register_ip: p(20, 3600, 600, 3600),
+            oidc_ip: p(30, 600, 300, 3600),
         }
     }
 }

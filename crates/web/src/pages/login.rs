@@ -857,6 +857,7 @@ fn redirect_uri(state: &AppState, provider: &str) -> String {
 /// `POST /dang-nhap/oidc/{provider}`: starts a login at the provider.
 pub async fn oidc_start(
     State(state): State<AppState>,
+    ctx: RequestContext,
     Path(provider): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {
@@ -866,6 +867,28 @@ pub async fn oidc_start(
             "Không có nhà cung cấp định danh này.".into(),
         )));
     };
+    // Each start stores a flow row: a client may not start them without limit.
+    let ip_key = format!("oidc:ip:{}", ctx.ip_key());
+    if let Some(until) = state
+        .store
+        .locked_until(std::slice::from_ref(&ip_key), now)
+        .await?
+    {
+        return message(
+            &state,
+            StatusCode::TOO_MANY_REQUESTS,
+            "Vui lòng thử lại sau",
+            &format!(
+                "Có quá nhiều lần đăng nhập được bắt đầu từ mạng của bạn. Vui lòng thử lại sau {} phút.",
+                minutes(until.as_second() - now.as_second())
+            ),
+            None,
+        );
+    }
+    state
+        .store
+        .record_failure(&ip_key, &state.auth.config.limits.oidc_ip, now)
+        .await?;
     let flow_id = random_token().map_err(internal)?;
     let flow_state = random_token().map_err(internal)?;
     let nonce = random_token().map_err(internal)?;
