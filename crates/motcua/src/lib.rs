@@ -2,6 +2,7 @@
 //! (`main.rs`) only parses arguments and calls into here, so integration tests start exactly
 //! what production starts.
 
+pub mod admin_cli;
 pub mod app;
 pub mod demo;
 pub mod import;
