@@ -6,8 +6,10 @@
 //! trees, procedure versions — never constants written into code (DESIGN.md, principle 1).
 
 pub mod agency;
+pub mod audit;
 pub mod calendar;
 pub mod catalog;
 pub mod clock;
 pub mod csv;
+pub mod identity;
 pub mod text;

@@ -7,8 +7,10 @@ use motcua_core::clock::{Clock, SystemClock};
 use motcua_store::{Db, Store};
 use motcua_web::{
     AppState, Site,
+    auth::Auth,
     calendar::{CalendarHandle, admin as calendar_admin},
     catalog::CatalogHandle,
+    mail::{self, Mailer},
     pages::Templates,
 };
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
@@ -36,7 +38,62 @@ pub async fn open_store(settings: &Settings, clock: &dyn Clock) -> anyhow::Resul
             "demo data loaded"
         );
     }
+    if settings.demo && demo::ensure_accounts(&db, clock.now()).await? {
+        tracing::info!(
+            password = demo::DEMO_PASSWORD,
+            "demo accounts created (citizen1, receiver1, handler1, …, admin)"
+        );
+    }
     Ok(db)
+}
+
+/// Makes rustls use the ring provider (the only one compiled in; see docs/ARCHITECTURE.md).
+/// Idempotent: a second call finds it installed.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// Seals new audit events into the hash chain every `every`, on every node (sealers serialise
+/// on the chain head in the database).
+fn spawn_sealer(store: Arc<dyn Store>, clock: Arc<dyn Clock>, every: Duration) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            seal_all(store.as_ref(), clock.as_ref()).await;
+        }
+    })
+}
+
+/// Seals every pending audit event.
+pub async fn seal_all(store: &dyn Store, clock: &dyn Clock) {
+    loop {
+        match store.seal_audit(clock.now(), 500).await {
+            Ok(0) => return,
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "sealing the audit log failed; will retry");
+                return;
+            }
+        }
+    }
+}
+
+/// Deletes expired sessions, OIDC flows and one-time tokens every ten minutes.
+fn spawn_purger(store: Arc<dyn Store>, clock: Arc<dyn Clock>, idle_seconds: i64) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            let now = clock.now();
+            let idle_cutoff =
+                jiff::Timestamp::from_second(now.as_second() - idle_seconds).unwrap_or(now);
+            if let Err(e) = store.purge_expired(now, idle_cutoff).await {
+                tracing::warn!(error = %e, "purging expired sessions failed");
+            }
+        }
+    })
 }
 
 /// The portal's presentation: configuration overrides, else what the database holds.
@@ -97,6 +154,7 @@ impl Running {
 /// Starts serving in the background; returns once the socket is bound and the catalog loaded,
 /// so `/readyz` answers ready from the first request.
 pub async fn start(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Running> {
+    install_crypto_provider();
     let db = open_store(&settings, clock.as_ref()).await?;
     let store: Arc<dyn Store> = Arc::new(db.clone());
     let catalog = CatalogHandle::load(store.as_ref())
@@ -107,24 +165,51 @@ pub async fn start(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<
         .context("loading the working-time calendars")?;
     let templates = Templates::load(settings.server.templates_dir.as_deref())?;
     let site = site(&settings, store.as_ref()).await?;
-    let state = AppState {
-        store: store.clone(),
-        catalog: catalog.clone(),
-        calendars: calendars.clone(),
-        clock,
-        site: Arc::new(site),
-        templates: Arc::new(templates),
-    };
-    let every = Duration::from_secs(settings.server.refresh_seconds.max(1));
-    let refresher = catalog.spawn_refresher(store.clone(), every);
-    let calendar_refresher = calendars.spawn_refresher(store, every);
     let listener = TcpListener::bind(settings.server.addr)
         .await
         .with_context(|| format!("cannot listen on {}", settings.server.addr))?;
     let addr = listener.local_addr()?;
+    let auth_config = settings.auth_config(addr)?;
+    let idle_seconds = auth_config.session_idle_seconds;
+    let auth = Arc::new(
+        Auth::new(auth_config, settings.auth.hash_concurrency)
+            .context("setting up identity providers")?,
+    );
+    let mailer = Arc::new(
+        Mailer::new(&settings.mail.from, &settings.mail_transport()?).context("mail settings")?,
+    );
+    let state = AppState {
+        store: store.clone(),
+        catalog: catalog.clone(),
+        calendars: calendars.clone(),
+        clock: clock.clone(),
+        site: Arc::new(site),
+        templates: Arc::new(templates),
+        auth: auth.clone(),
+    };
+    let every = Duration::from_secs(settings.server.refresh_seconds.max(1));
+    let background = [
+        catalog.spawn_refresher(store.clone(), every),
+        calendars.spawn_refresher(store.clone(), every),
+        mail::spawn_worker(
+            store.clone(),
+            clock.clone(),
+            mailer,
+            auth.mail_wake.clone(),
+            Duration::from_secs(settings.mail.poll_seconds.max(1)),
+        ),
+        spawn_sealer(
+            store.clone(),
+            clock.clone(),
+            Duration::from_secs(settings.audit.seal_seconds.max(1)),
+        ),
+        spawn_purger(store.clone(), clock.clone(), idle_seconds),
+    ];
     tracing::info!(%addr, engine = db.engine().name(), procedures = catalog.get().len(), "motcua is listening");
     let (tx, rx) = oneshot::channel::<()>();
-    let app = motcua_web::router(state);
+    let app = motcua_web::router(state)
+        // The peer address is the client unless trusted proxies are configured.
+        .into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move {
         let served = axum::serve(listener, app)
             .with_graceful_shutdown(async move {
@@ -135,8 +220,11 @@ pub async fn start(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<
                 tracing::info!("shutting down: finishing in-flight requests");
             })
             .await;
-        refresher.abort();
-        calendar_refresher.abort();
+        for task in background {
+            task.abort();
+        }
+        // Seal what the last requests wrote, so a clean shutdown leaves no event unlinked.
+        seal_all(&db, clock.as_ref()).await;
         db.close().await;
         served.context("server error")
     });

@@ -9,11 +9,17 @@ use anyhow::Context;
 use jiff::Timestamp;
 use motcua_core::{
     agency::{Agency, AgencyKind},
+    audit::{AuditEvent, Outcome},
     catalog::ImplementingLevel,
+    identity::{Role, credentials::LoginId},
 };
-use motcua_store::{AgencyProcedure, Store, StoredProcedure};
+use motcua_store::{AgencyProcedure, NewUser, Store, StoredProcedure, UserKind};
+use motcua_web::auth::password::Passwords;
 
-use crate::import::{ImportReport, import};
+use crate::{
+    import::{ImportReport, import},
+    users::{self, GrantSpec, OfficialSpec},
+};
 
 /// The catalog, in motcua's JSON Lines format, gzip-compressed.
 pub const CATALOG_GZ: &[u8] = include_bytes!("../../../data/catalog/procedures.jsonl.gz");
@@ -28,6 +34,155 @@ pub const SITE_JSON: &str = include_str!("../../../data/demo/site.json");
 pub const DEMO_KEY: &str = "demo_loaded_at";
 /// Presentation in `app_meta`.
 pub const SITE_KEY: &str = "site";
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "motcua-demo";
+/// Marker in `app_meta` once the demo accounts exist.
+pub const ACCOUNTS_KEY: &str = "demo_accounts_at";
+
+/// A demo official: user name, name, home unit, role, and whether the role covers the agencies
+/// below the unit. Listed in the README.
+pub const DEMO_OFFICIALS: &[(&str, &str, &str, Role, bool)] = &[
+    // Phường Bắc Giang: its service centre and the ward committee behind it.
+    (
+        "receiver1",
+        "Trần Thị Bình",
+        "bn.x07210.tt",
+        Role::ReceivingOfficer,
+        false,
+    ),
+    (
+        "handler1",
+        "Lê Văn Cường",
+        "bn.x07210",
+        Role::HandlingOfficer,
+        false,
+    ),
+    (
+        "unithead1",
+        "Phạm Thị Dung",
+        "bn.x07210",
+        Role::UnitHead,
+        false,
+    ),
+    (
+        "leader1",
+        "Hoàng Văn Đức",
+        "bn.x07210",
+        Role::AgencyLeader,
+        true,
+    ),
+    ("clerk1", "Vũ Thị Giang", "bn.x07210", Role::Clerk, false),
+    // The province.
+    (
+        "deskhead1",
+        "Đỗ Văn Hải",
+        "bn.ttpvhcc",
+        Role::DeskHead,
+        false,
+    ),
+    (
+        "control1",
+        "Bùi Thị Hoa",
+        "bn.vp",
+        Role::ProcedureControl,
+        true,
+    ),
+    ("auditor1", "Ngô Văn Khánh", "bn.ttr", Role::Auditor, true),
+    (
+        "admin",
+        "Quản trị hệ thống",
+        "bn.vp",
+        Role::Administrator,
+        true,
+    ),
+    (
+        "receiver2",
+        "Đặng Thị Lan",
+        "bn.ttpvhcc",
+        Role::ReceivingOfficer,
+        false,
+    ),
+    (
+        "handler2",
+        "Trịnh Văn Minh",
+        "bn.stp",
+        Role::HandlingOfficer,
+        false,
+    ),
+    ("leader2", "Lý Thị Ngọc", "bn.stp", Role::AgencyLeader, true),
+];
+
+/// Where a demo official's grant applies when it is not the home unit: the control, audit and
+/// administration roles cover the whole province.
+fn grant_agency(username: &str, home: &'static str) -> &'static str {
+    match username {
+        "control1" | "auditor1" | "admin" => "bn",
+        _ => home,
+    }
+}
+
+/// Creates the demo accounts (one per role, password [`DEMO_PASSWORD`], no two-factor
+/// authentication) once, in a database holding the demo data.
+pub async fn ensure_accounts(store: &dyn Store, now: Timestamp) -> anyhow::Result<bool> {
+    if store.meta(ACCOUNTS_KEY).await?.is_some() || store.meta(DEMO_KEY).await?.is_none() {
+        return Ok(false);
+    }
+    let passwords = Passwords::new(2);
+    let actor = "system:demo";
+    if store
+        .user_by_login(&LoginId::Username("citizen1".to_owned()))
+        .await?
+        .is_none()
+    {
+        let id = uuid::Uuid::now_v7().to_string();
+        let citizen = NewUser {
+            id: id.clone(),
+            kind: UserKind::Applicant,
+            username: Some("citizen1".to_owned()),
+            email: Some("citizen1@example.vn".to_owned()),
+            email_verified: true,
+            phone: None,
+            citizen_id: None,
+            display_name: "Nguyễn Văn An".to_owned(),
+            password_hash: Some(passwords.hash(DEMO_PASSWORD).await?),
+            agency_id: None,
+            created_at: now,
+        };
+        let e = AuditEvent::new(now, actor, "account.register", Outcome::Success)
+            .subject(format!("user:{id}"))
+            .with("channel", "demo");
+        store.create_user(&citizen, None, &e).await?;
+    }
+    let valid_from = jiff::civil::date(2025, 7, 1);
+    for &(username, name, home, role, subtree) in DEMO_OFFICIALS {
+        if store
+            .user_by_login(&LoginId::Username(username.to_owned()))
+            .await?
+            .is_some()
+        {
+            continue;
+        }
+        let spec = OfficialSpec {
+            username,
+            display_name: name,
+            agency_id: home,
+            email: None,
+        };
+        users::create_official(store, &passwords, &spec, DEMO_PASSWORD, now, actor).await?;
+        let grant = GrantSpec {
+            role: role.as_str(),
+            agency_id: grant_agency(username, home),
+            subtree,
+            procedure: None,
+            valid_from: Some(valid_from),
+            valid_to: None,
+        };
+        users::grant(store, username, &grant, now, actor).await?;
+    }
+    store.set_meta(ACCOUNTS_KEY, &now.to_string()).await?;
+    Ok(true)
+}
 
 /// What the demo loader did.
 #[derive(Debug)]
@@ -55,7 +210,7 @@ pub async fn load_if_empty(
 pub async fn load(store: &dyn Store, now: Timestamp) -> anyhow::Result<DemoReport> {
     let agencies = demo_agencies()?;
     store.upsert_agencies(&agencies, now).await?;
-    let reader: Box<dyn std::io::BufRead> = Box::new(std::io::BufReader::new(
+    let reader: Box<dyn std::io::BufRead + Send> = Box::new(std::io::BufReader::new(
         flate2::read::GzDecoder::new(CATALOG_GZ),
     ));
     let catalog = import(store, reader, None, now, |_| {}).await?;
@@ -248,6 +403,23 @@ mod tests {
                 .filter(|a| a.id.starts_with("bg.x"))
                 .all(|a| !a.successors.is_empty())
         );
+    }
+
+    #[test]
+    fn demo_officials_sit_at_existing_agencies() {
+        let agencies = demo_agencies().unwrap();
+        let ids: BTreeSet<&str> = agencies.iter().map(|a| a.id.as_str()).collect();
+        for (user, _, home, _, _) in DEMO_OFFICIALS {
+            assert!(ids.contains(home), "{user}: unknown agency {home}");
+            assert!(ids.contains(grant_agency(user, home)));
+        }
+        // One account per role.
+        for role in Role::ALL {
+            assert!(
+                DEMO_OFFICIALS.iter().any(|(_, _, _, r, _)| *r == role),
+                "no demo official is a {role}"
+            );
+        }
     }
 
     #[test]

@@ -2,9 +2,11 @@
 //! (`main.rs`) only parses arguments and calls into here, so integration tests start exactly
 //! what production starts.
 
+pub mod admin_cli;
 pub mod app;
 pub mod calendar_cli;
 pub mod demo;
 pub mod import;
 pub mod settings;
 pub mod telemetry;
+pub mod users;

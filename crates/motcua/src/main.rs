@@ -5,7 +5,7 @@ use std::{io::Write, net::SocketAddr, path::PathBuf, process::ExitCode};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use motcua::{
-    app, calendar_cli, import,
+    admin_cli, app, calendar_cli, import,
     settings::{Overrides, Settings},
     telemetry,
 };
@@ -52,6 +52,16 @@ enum Command {
         #[command(subcommand)]
         what: calendar_cli::CalendarCommand,
     },
+    /// Officials, their roles and passwords.
+    User {
+        #[command(subcommand)]
+        what: admin_cli::UserCommand,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        what: admin_cli::AuditCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -89,6 +99,7 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    app::install_crypto_provider();
     let mut overrides = Overrides {
         config_file: cli.config,
         data_dir: cli.data_dir,
@@ -126,6 +137,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Calendar { what } => calendar_cli::run(&settings, clock.as_ref(), what).await,
+        Command::User { what } => admin_cli::user(&settings, clock.as_ref(), what).await,
+        Command::Audit { what } => admin_cli::audit(&settings, clock.as_ref(), what).await,
     }
 }
 

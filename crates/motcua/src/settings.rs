@@ -11,7 +11,11 @@ use std::{
 };
 
 use anyhow::Context;
-use motcua_store::{DbConfig, SqliteDurability, db::redact_url};
+use motcua_store::{DbConfig, SqliteDurability, ThrottlePolicy, db::redact_url};
+use motcua_web::{
+    auth::{AuthConfig, Limits, OidcProviderConfig, client::IpNet},
+    mail::{SmtpSecurity, TransportConfig},
+};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
@@ -31,6 +35,15 @@ pub struct Settings {
     /// Presentation overrides (otherwise taken from the database, e.g. the demo data).
     #[serde(default)]
     pub site: SiteSettings,
+    /// Sessions, lockouts, identity providers.
+    #[serde(default)]
+    pub auth: AuthSettings,
+    /// Outgoing e-mail.
+    #[serde(default)]
+    pub mail: MailSettings,
+    /// The audit log.
+    #[serde(default)]
+    pub audit: AuditSettings,
 }
 
 /// HTTP server settings.
@@ -42,6 +55,179 @@ pub struct ServerSettings {
     pub templates_dir: Option<PathBuf>,
     /// How often (seconds) to check whether another node changed the catalog.
     pub refresh_seconds: u64,
+    /// The public base URL, e.g. `https://dichvucong.bacninh.gov.vn`. Used in mails and
+    /// identity-provider redirects; `https://` turns on `Secure`/`__Host-` cookies and HSTS.
+    /// Default: `http://` and the listening address.
+    #[serde(default)]
+    pub public_url: Option<String>,
+    /// Reverse proxies (addresses or networks, e.g. `10.0.0.0/8`) whose `X-Forwarded-For` is
+    /// believed. Empty (the default): the client is the TCP peer.
+    #[serde(default)]
+    pub trusted_proxies: Vec<String>,
+}
+
+/// One OpenID Connect provider.
+#[derive(Deserialize)]
+pub struct OidcSettings {
+    /// Short name used in URLs, e.g. `vneid`.
+    pub name: String,
+    /// Button text, e.g. "Đăng nhập bằng VNeID".
+    pub label: String,
+    /// Issuer URL (discovery at `{issuer}/.well-known/openid-configuration`).
+    pub issuer: String,
+    /// Client id.
+    pub client_id: String,
+    /// Client secret.
+    pub client_secret: SecretString,
+    /// Scopes besides `openid`.
+    #[serde(default = "default_scopes")]
+    pub scopes: Vec<String>,
+    /// Claim holding the personal identification number, if the provider sends one.
+    #[serde(default)]
+    pub citizen_id_claim: Option<String>,
+}
+
+fn default_scopes() -> Vec<String> {
+    vec!["email".to_owned(), "profile".to_owned()]
+}
+
+impl std::fmt::Debug for OidcSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcSettings")
+            .field("name", &self.name)
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"[REDACTED]")
+            .finish_non_exhaustive()
+    }
+}
+
+/// Sessions and lockouts.
+#[derive(Debug, Deserialize)]
+#[serde(default)]
+pub struct AuthSettings {
+    /// Minutes without activity after which a session ends.
+    pub session_idle_minutes: i64,
+    /// Hours after login after which a session ends regardless.
+    pub session_absolute_hours: i64,
+    /// Failed logins for one identifier before it is locked.
+    pub lockout_threshold: i64,
+    /// Failed logins from one client address before it is locked.
+    pub ip_lockout_threshold: i64,
+    /// First lockout (seconds); each further failure doubles it.
+    pub lockout_seconds: i64,
+    /// Longest lockout (seconds).
+    pub lockout_max_seconds: i64,
+    /// Failures are forgotten after this many minutes without a new one.
+    pub lockout_forget_minutes: i64,
+    /// Minutes a password-reset link works.
+    pub reset_token_minutes: i64,
+    /// Password hashes computed at once (each takes ~19 MiB).
+    pub hash_concurrency: usize,
+    /// Identity providers (VNeID, the national portal's SSO …), as `[[auth.oidc]]` tables.
+    pub oidc: Vec<OidcSettings>,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            session_idle_minutes: 30,
+            session_absolute_hours: 12,
+            lockout_threshold: 5,
+            ip_lockout_threshold: 50,
+            lockout_seconds: 60,
+            lockout_max_seconds: 3600,
+            lockout_forget_minutes: 15,
+            reset_token_minutes: 30,
+            hash_concurrency: 4,
+            oidc: Vec::new(),
+        }
+    }
+}
+
+/// How mail leaves.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum MailTransportKind {
+    /// Files in a maildir (default; the demo and tests read them).
+    #[default]
+    Maildir,
+    /// An SMTP server (`[mail.smtp]`).
+    Smtp,
+}
+
+/// SMTP server.
+#[derive(Deserialize)]
+pub struct SmtpSettings {
+    /// Host name.
+    pub host: String,
+    /// Port (587 for STARTTLS, 465 for TLS).
+    pub port: u16,
+    /// `starttls` (default), `tls`, or `none` (local relay only).
+    #[serde(default = "default_security")]
+    pub security: SmtpSecurity,
+    /// User name.
+    pub username: Option<String>,
+    /// Password.
+    pub password: Option<SecretString>,
+}
+
+fn default_security() -> SmtpSecurity {
+    SmtpSecurity::Starttls
+}
+
+impl std::fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpSettings")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("security", &self.security)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "[REDACTED]"))
+            .finish()
+    }
+}
+
+/// Outgoing e-mail.
+#[derive(Debug, Deserialize)]
+#[serde(default)]
+pub struct MailSettings {
+    /// Sender, e.g. `Cổng Dịch vụ công <no-reply@dichvucong.bacninh.gov.vn>`.
+    pub from: String,
+    /// `maildir` or `smtp`.
+    pub transport: MailTransportKind,
+    /// Maildir location. Default: `<data_dir>/mail`.
+    pub maildir: Option<PathBuf>,
+    /// SMTP server, for `transport = "smtp"`.
+    pub smtp: Option<SmtpSettings>,
+    /// How often (seconds) to look for mail queued by other nodes and retries.
+    pub poll_seconds: u64,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        Self {
+            from: "Cổng Dịch vụ công <no-reply@localhost>".to_owned(),
+            transport: MailTransportKind::Maildir,
+            maildir: None,
+            smtp: None,
+            poll_seconds: 30,
+        }
+    }
+}
+
+/// The audit log.
+#[derive(Debug, Deserialize)]
+#[serde(default)]
+pub struct AuditSettings {
+    /// How often (seconds) new events are sealed into the hash chain.
+    pub seal_seconds: u64,
+}
+
+impl Default for AuditSettings {
+    fn default() -> Self {
+        Self { seal_seconds: 5 }
+    }
 }
 
 /// Database settings.
@@ -170,6 +356,105 @@ impl Settings {
             None => "reading configuration".to_owned(),
         })?;
         built.try_deserialize().context("invalid configuration")
+    }
+
+    /// The web layer's security settings; `listening` is the bound address (the default public
+    /// URL).
+    pub fn auth_config(&self, listening: SocketAddr) -> anyhow::Result<AuthConfig> {
+        let explicit = self
+            .server
+            .public_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty());
+        if let Some(u) = explicit
+            && !(u.starts_with("https://") || u.starts_with("http://"))
+        {
+            anyhow::bail!("server.public_url must start with https:// or http:// (got {u})");
+        }
+        let mut c = AuthConfig::new(explicit.unwrap_or(&format!("http://{listening}")));
+        c.public_url_explicit = explicit.is_some();
+        c.trusted_proxies = self
+            .server
+            .trusted_proxies
+            .iter()
+            .map(|p| {
+                IpNet::parse(p).with_context(|| {
+                    format!("server.trusted_proxies: {p:?} is not an address or network")
+                })
+            })
+            .collect::<anyhow::Result<_>>()?;
+        let a = &self.auth;
+        c.session_idle_seconds = a.session_idle_minutes.max(1) * 60;
+        c.session_absolute_seconds = a.session_absolute_hours.max(1) * 3600;
+        c.reset_token_minutes = a.reset_token_minutes.max(5);
+        let lock = |threshold: i64| ThrottlePolicy {
+            threshold: threshold.max(1),
+            forget_after_seconds: a.lockout_forget_minutes.max(1) * 60,
+            base_lock_seconds: a.lockout_seconds.max(1),
+            max_lock_seconds: a.lockout_max_seconds.max(a.lockout_seconds.max(1)),
+        };
+        c.limits = Limits {
+            login_account: lock(a.lockout_threshold),
+            login_ip: lock(a.ip_lockout_threshold),
+            otp: lock(a.lockout_threshold),
+            ..Limits::default()
+        };
+        c.oidc = a
+            .oidc
+            .iter()
+            .map(|o| OidcProviderConfig {
+                name: o.name.clone(),
+                label: o.label.clone(),
+                issuer: o.issuer.clone(),
+                client_id: o.client_id.clone(),
+                client_secret: o.client_secret.expose_secret().to_owned(),
+                scopes: o.scopes.clone(),
+                citizen_id_claim: o.citizen_id_claim.clone(),
+            })
+            .collect();
+        for o in &c.oidc {
+            if o.name.is_empty()
+                || !o
+                    .name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            {
+                anyhow::bail!("auth.oidc name {:?}: use a-z, 0-9 and '-'", o.name);
+            }
+        }
+        Ok(c)
+    }
+
+    /// Where mail goes.
+    pub fn mail_transport(&self) -> anyhow::Result<TransportConfig> {
+        Ok(match self.mail.transport {
+            MailTransportKind::Maildir => TransportConfig::Maildir {
+                dir: self.maildir(),
+            },
+            MailTransportKind::Smtp => {
+                let s = self
+                    .mail
+                    .smtp
+                    .as_ref()
+                    .context("mail.transport = \"smtp\" needs a [mail.smtp] section")?;
+                TransportConfig::Smtp {
+                    host: s.host.clone(),
+                    port: s.port,
+                    security: s.security,
+                    username: s.username.clone(),
+                    password: s.password.as_ref().map(|p| p.expose_secret().to_owned()),
+                }
+            }
+        })
+    }
+
+    /// The maildir of the maildir transport.
+    pub fn maildir(&self) -> PathBuf {
+        self.mail
+            .maildir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("mail"))
     }
 
     /// The database connection settings.

@@ -6,28 +6,57 @@
 //! once in the common SQL subset and compiled per engine (see [`db`]). One contract test suite
 //! (`tests/contract`) runs every trait against both engines.
 
+pub mod access;
 pub mod agency;
+pub mod audit;
 pub mod calendar;
 pub mod catalog;
 pub mod codec;
 pub mod db;
 pub mod error;
+pub mod identity;
 pub mod meta;
+pub mod outbox;
+pub mod session;
+pub mod throttle;
 
 pub use agency::AgencyStore;
+pub use audit::{AuditFilter, AuditRecord, AuditStore, AuditVerification};
 pub use calendar::{
     CalendarChange, CalendarDiff, CalendarStore, ChangeMeta, ChangeWhat, DayChange, StoredYear,
 };
 pub use catalog::{AgencyProcedure, CatalogStore, StoredProcedure, UpsertOutcome, VersionInfo};
 pub use db::{Db, DbConfig, Engine, SqliteDurability};
 pub use error::{StoreError, StoreResult};
+pub use identity::{
+    ExternalIdentity, GrantStore, NewOneTimeToken, NewUser, StoredGrant, TokenPurpose, TotpState,
+    User, UserKind, UserStore,
+};
 pub use meta::MetaStore;
+pub use outbox::{NewMail, OutboxStore, QueuedMail};
+pub use session::{
+    ApiTokenInfo, NewApiToken, NewSession, OidcFlow, SessionInfo, SessionLevel, SessionRecord,
+    SessionStore,
+};
+pub use throttle::{ThrottlePolicy, ThrottleStore};
 
 /// Everything the application needs from storage, as one object-safe bundle. The web layer
 /// holds an `Arc<dyn Store>`, so it depends on the contract, not on an engine.
 #[async_trait::async_trait]
 pub trait Store:
-    CatalogStore + AgencyStore + CalendarStore + MetaStore + Send + Sync + 'static
+    CatalogStore
+    + AgencyStore
+    + CalendarStore
+    + MetaStore
+    + UserStore
+    + GrantStore
+    + SessionStore
+    + ThrottleStore
+    + OutboxStore
+    + AuditStore
+    + Send
+    + Sync
+    + 'static
 {
     /// Which engine serves this store.
     fn engine(&self) -> Engine;

@@ -15,6 +15,7 @@ use jiff::civil::Date;
 use motcua_core::{
     agency::Agency,
     catalog::{OnlineLevel, ProcedureCode},
+    identity::AgencyHierarchy,
 };
 use motcua_search::{CatalogIndex, IndexDoc, Query, SearchResults};
 use motcua_store::{Store, StoreResult, StoredProcedure};
@@ -55,6 +56,7 @@ pub struct Catalog {
     agency_by_id: HashMap<String, usize>,
     offers: HashMap<String, Vec<(String, OnlineLevel)>>,
     offers_per_agency: HashMap<String, usize>,
+    hierarchy: AgencyHierarchy,
     generations: Generations,
 }
 
@@ -123,11 +125,13 @@ impl Catalog {
             .enumerate()
             .map(|(i, a)| (a.id.clone(), i))
             .collect();
+        let hierarchy = AgencyHierarchy::new(&agencies);
         Self {
             procedures,
             by_code,
             index,
             fields,
+            hierarchy,
             agencies,
             agency_by_id,
             offers,
@@ -161,6 +165,11 @@ impl Catalog {
     /// All agencies (current and expired), ordered by id.
     pub fn agencies(&self) -> &[Agency] {
         &self.agencies
+    }
+
+    /// The agency tree's ancestor and descendant relations (access control uses it).
+    pub fn hierarchy(&self) -> &AgencyHierarchy {
+        &self.hierarchy
     }
 
     /// One agency.

@@ -43,12 +43,36 @@ pub enum ApiError {
         /// What to send instead.
         message: String,
     },
+    /// No credentials, or invalid ones (401).
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+    /// Credentials were presented and are wrong (401), with a specific code such as
+    /// `invalid_credentials` or `totp_required`.
+    #[error("{code}")]
+    BadCredentials {
+        /// Machine code.
+        code: &'static str,
+        /// What to do.
+        message: String,
+    },
+    /// Authenticated, but not allowed (403).
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// Too many attempts; try again after the given number of seconds (429).
+    #[error("too many attempts")]
+    TooManyRequests {
+        /// Seconds until a new attempt is accepted.
+        retry_after: i64,
+    },
     /// The addressed resource does not exist (404).
     #[error("not found: {0}")]
     NotFound(String),
     /// The request conflicts with the current state (409).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The route exists but not with this method (405).
+    #[error("method not allowed")]
+    MethodNotAllowed,
     /// The body is larger than allowed (413).
     #[error("payload too large")]
     PayloadTooLarge,
@@ -73,8 +97,13 @@ impl ApiError {
     pub fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
             Self::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code),
+            Self::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+            Self::BadCredentials { code, .. } => (StatusCode::UNAUTHORIZED, code),
+            Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            Self::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
             Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
@@ -85,8 +114,15 @@ impl ApiError {
     pub fn public_message(&self) -> String {
         match self {
             Self::BadRequest { message, .. } => message.clone(),
+            Self::Unauthorized(what) | Self::Forbidden(what) => what.clone(),
+            Self::BadCredentials { message, .. } => message.clone(),
+            Self::TooManyRequests { retry_after } => format!(
+                "Bạn đã thử quá nhiều lần. Vui lòng thử lại sau {} phút.",
+                (retry_after + 59) / 60
+            ),
             Self::NotFound(what) => what.clone(),
             Self::Conflict(what) => what.clone(),
+            Self::MethodNotAllowed => "Đường dẫn này không nhận phương thức HTTP đó.".to_owned(),
             Self::PayloadTooLarge => "Nội dung gửi lên quá lớn.".to_owned(),
             Self::Unavailable(_) => {
                 "Hệ thống tạm thời không phục vụ được, vui lòng thử lại sau ít phút.".to_owned()
@@ -130,6 +166,23 @@ impl IntoResponse for ApiError {
                 message: self.public_message(),
             },
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        match self {
+            Self::Unauthorized(_) | Self::BadCredentials { .. } => {
+                response.headers_mut().insert(
+                    axum::http::header::WWW_AUTHENTICATE,
+                    axum::http::HeaderValue::from_static("Bearer realm=\"motcua\""),
+                );
+            }
+            Self::TooManyRequests { retry_after } => {
+                if let Ok(v) = axum::http::HeaderValue::from_str(&retry_after.max(1).to_string()) {
+                    response
+                        .headers_mut()
+                        .insert(axum::http::header::RETRY_AFTER, v);
+                }
+            }
+            _ => {}
+        }
+        response
     }
 }

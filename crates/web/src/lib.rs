@@ -4,10 +4,13 @@
 
 pub mod api;
 mod assets;
+pub mod auth;
 pub mod calendar;
 pub mod catalog;
 pub mod error;
 pub mod extract;
+pub mod import;
+pub mod mail;
 pub mod pages;
 pub mod present;
 pub mod search;
@@ -19,8 +22,9 @@ use axum::{
     Router,
     body::Body,
     http::{HeaderName, HeaderValue, Request, StatusCode, header},
+    middleware,
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{MethodRouter, get, post},
 };
 use tower_http::{
     catch_panic::CatchPanicLayer,
@@ -38,24 +42,137 @@ pub use state::{AppState, Site};
 /// Largest request body accepted by default (uploads get their own, larger limit).
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
+/// A page route: its path, the methods it answers (each declared in
+/// [`auth::routes::ROUTES`]), and its handlers.
+pub type PageRoute = (
+    &'static str,
+    &'static [&'static str],
+    MethodRouter<AppState>,
+);
+
+/// The portal's pages and assets.
+pub fn page_routes() -> Vec<PageRoute> {
+    use pages::{account, login};
+    vec![
+        ("/", &["GET"], get(pages::home::home)),
+        ("/thu-tuc", &["GET"], get(pages::catalog::search)),
+        ("/thu-tuc/{code}", &["GET"], get(pages::catalog::procedure)),
+        ("/co-quan", &["GET"], get(pages::agencies::agencies)),
+        (
+            "/lich-lam-viec",
+            &["GET"],
+            get(pages::calendar::calendar_page),
+        ),
+        (
+            "/lich-lam-viec/tinh-han",
+            &["GET"],
+            get(pages::calendar::due_page),
+        ),
+        ("/assets/style.css", &["GET"], get(assets::style)),
+        ("/assets/app.js", &["GET"], get(assets::script)),
+        ("/assets/favicon.svg", &["GET"], get(assets::favicon)),
+        (
+            "/dang-nhap",
+            &["GET", "POST"],
+            get(login::login_form).post(login::login_submit),
+        ),
+        (
+            "/dang-nhap/xac-thuc",
+            &["GET", "POST"],
+            get(login::challenge_form).post(login::challenge_submit),
+        ),
+        (
+            "/dang-nhap/oidc/{provider}",
+            &["POST"],
+            post(login::oidc_start),
+        ),
+        (
+            "/dang-nhap/oidc/{provider}/callback",
+            &["GET"],
+            get(login::oidc_callback),
+        ),
+        ("/dang-xuat", &["POST"], post(login::logout)),
+        (
+            "/dang-ky",
+            &["GET", "POST"],
+            get(login::register_form).post(login::register_submit),
+        ),
+        (
+            "/quen-mat-khau",
+            &["GET", "POST"],
+            get(login::forgot_form).post(login::forgot_submit),
+        ),
+        (
+            "/dat-lai-mat-khau",
+            &["GET", "POST"],
+            get(login::reset_form).post(login::reset_submit),
+        ),
+        ("/xac-minh-email", &["GET"], get(login::verify_email)),
+        ("/tai-khoan", &["GET"], get(account::account)),
+        (
+            "/tai-khoan/dang-xuat-tat-ca",
+            &["POST"],
+            post(account::logout_everywhere),
+        ),
+        (
+            "/tai-khoan/ma-truy-cap",
+            &["POST"],
+            post(account::create_token),
+        ),
+        (
+            "/tai-khoan/ma-truy-cap/{id}/thu-hoi",
+            &["POST"],
+            post(account::revoke_token),
+        ),
+        (
+            "/tai-khoan/xac-thuc-hai-buoc",
+            &["GET", "POST"],
+            get(account::totp_setup).post(account::totp_enable),
+        ),
+        (
+            "/tai-khoan/xac-thuc-hai-buoc/tat",
+            &["POST"],
+            post(account::totp_disable),
+        ),
+    ]
+}
+
 /// The whole HTTP application.
+///
+/// Every route passes through [`auth::guard::guard`] (as a route layer, so it knows which
+/// route matched): undeclared routes are refused, credentials resolved, CSRF checked and the
+/// route's access rule applied before any handler runs.
 pub fn router(state: AppState) -> Router {
-    let (api, doc) = api::router();
+    let (api, mut doc) = api::router();
+    auth::routes::annotate(&mut doc);
     let api = api::with_document(api, doc);
-    let pages = Router::new()
-        .route("/", get(pages::home::home))
-        .route("/thu-tuc", get(pages::catalog::search))
-        .route("/thu-tuc/{code}", get(pages::catalog::procedure))
-        .route("/co-quan", get(pages::agencies::agencies))
-        .route("/lich-lam-viec", get(pages::calendar::calendar_page))
-        .route("/lich-lam-viec/tinh-han", get(pages::calendar::due_page))
-        .route("/assets/style.css", get(assets::style))
-        .route("/assets/app.js", get(assets::script))
-        .route("/assets/favicon.svg", get(assets::favicon));
+    let mut pages = Router::new();
+    for (path, _, handlers) in page_routes() {
+        pages = pages.route(path, handlers);
+    }
     let request_id = HeaderName::from_static("x-request-id");
+    let https = state.auth.config.https();
     api.merge(pages)
+        .route_layer(middleware::from_fn_with_state(state.clone(), auth::guard::guard))
         .fallback(not_found)
         .with_state(state)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static(
+                "camera=(), microphone=(), geolocation=(), payment=(), usb=(), \
+                 browsing-topics=()",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            // Only over HTTPS (a header sent over plain HTTP is ignored anyway, and a local
+            // installation must not pin browsers to HTTPS it does not serve).
+            https.then(|| HeaderValue::from_static("max-age=31536000")),
+        ))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use motcua_core::clock::Clock;
 use motcua_store::Store;
 
-use crate::{calendar::CalendarHandle, catalog::CatalogHandle, pages::Templates};
+use crate::{auth::Auth, calendar::CalendarHandle, catalog::CatalogHandle, pages::Templates};
 
 /// What the portal calls itself and how it presents the installation; set by the operator
 /// (or by the demo data), never written into code.
@@ -47,6 +47,8 @@ pub struct AppState {
     pub site: Arc<Site>,
     /// Page templates.
     pub templates: Arc<Templates>,
+    /// Identity and access-control services.
+    pub auth: Arc<Auth>,
 }
 
 impl std::fmt::Debug for AppState {

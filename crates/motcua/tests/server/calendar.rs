@@ -610,35 +610,19 @@ on_both!(calendar_routes_are_documented);
 /// The official calendar is not demo data: a database opened without demo data still gets
 /// the shipped years, exactly once.
 async fn official_years_are_stored_without_demo_data(engine: &'static str) {
-    use motcua::settings::{DatabaseSettings, LogFormat, LogSettings, ServerSettings, Settings};
     use motcua_core::clock::FixedClock;
     use motcua_store::{CalendarStore, CatalogStore, testkit::TestDb};
 
     let test_db = TestDb::for_engine(engine).await;
-    let settings = Settings {
-        data_dir: test_db
-            .config
-            .sqlite_path
-            .parent()
-            .map(Into::into)
-            .unwrap_or_default(),
-        demo: false,
-        server: ServerSettings {
-            addr: "127.0.0.1:0".parse().unwrap(),
-            templates_dir: None,
-            refresh_seconds: 1,
-        },
-        database: DatabaseSettings {
-            url: test_db.config.postgres_url.clone().map(Into::into),
-            sqlite_durability: motcua_store::SqliteDurability::Normal,
-            max_connections: 2,
-        },
-        log: LogSettings {
-            format: LogFormat::Pretty,
-            filter: "warn".into(),
-        },
-        site: Default::default(),
-    };
+    let data_dir = test_db
+        .config
+        .sqlite_path
+        .parent()
+        .map(Into::into)
+        .unwrap_or_default();
+    let mut settings = crate::test_settings(&test_db.config, data_dir);
+    settings.demo = false;
+    settings.database.max_connections = 2;
     let clock = FixedClock::new("2026-11-25T09:00:00+07:00".parse().unwrap());
     let db = motcua::app::open_store(&settings, &clock).await.unwrap();
     assert!(

@@ -13,7 +13,7 @@ fn shipped_lines(n: usize) -> Vec<String> {
     text.lines().take(n).map(str::to_owned).collect()
 }
 
-fn reader(lines: &[String]) -> Box<dyn BufRead> {
+fn reader(lines: &[String]) -> Box<dyn BufRead + Send> {
     Box::new(BufReader::new(Cursor::new(lines.join("\n").into_bytes())))
 }
 

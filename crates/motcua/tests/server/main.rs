@@ -1,6 +1,8 @@
 //! Integration tests that start the real server (the same `app::start` the binary runs) and
 //! talk to it over HTTP. One server per engine is started lazily and shared by all tests of
 //! this process; each runs on its own thread and runtime so it outlives individual tests.
+//! Tests that need their own configuration or clock start a dedicated server
+//! ([`start_server`]), possibly on the database of another one (a second "process").
 //!
 //! PostgreSQL cases run when `MOTCUA_TEST_PG_URL` is set when building; otherwise they are
 //! reported as ignored with that instruction.
@@ -8,32 +10,91 @@
 #![expect(
     clippy::unwrap_used,
     clippy::expect_used,
+    clippy::panic,
     reason = "test code: a failed step should fail the test loudly"
 )]
 
+mod account;
+mod admin;
 mod api;
 mod calendar;
 mod calendar_cli;
 mod cli;
 mod import;
+mod oidc;
 mod pages;
+mod privacy;
+mod security;
+mod support;
 
-use std::sync::{Arc, OnceLock};
+use std::{
+    path::PathBuf,
+    sync::{Arc, OnceLock},
+};
 
-use motcua::settings::{DatabaseSettings, LogFormat, LogSettings, ServerSettings, Settings};
-use motcua_core::clock::FixedClock;
-use motcua_store::testkit::TestDb;
+use motcua::settings::{
+    AuditSettings, AuthSettings, DatabaseSettings, LogFormat, LogSettings, MailSettings,
+    ServerSettings, Settings,
+};
+use motcua_core::clock::{Clock, FixedClock};
+use motcua_store::{DbConfig, testkit::TestDb};
+
+/// The instant the shared servers live at.
+pub const NOW: &str = "2026-11-25T09:00:00+07:00";
 
 /// A running server.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Server {
     pub base: String,
     pub engine: &'static str,
-    /// The server's database, for tests that change data behind it (as another node would).
-    pub db: motcua_store::DbConfig,
+    /// Its database, to open another handle (a second process, or a direct look).
+    pub db: DbConfig,
+    /// Its data directory (the maildir is `mail/` inside).
+    pub data_dir: PathBuf,
 }
 
-fn start(engine: &'static str) -> Server {
+/// The settings of a test server on `db`, with data in `data_dir`. The server trusts
+/// 127.0.0.1 as a reverse proxy, so each test can present its own client address in
+/// `X-Forwarded-For` (lockouts of one test never touch another's).
+pub fn test_settings(db: &DbConfig, data_dir: PathBuf) -> Settings {
+    Settings {
+        data_dir,
+        demo: true,
+        server: ServerSettings {
+            addr: "127.0.0.1:0".parse().unwrap(),
+            templates_dir: None,
+            refresh_seconds: 1,
+            public_url: None,
+            trusted_proxies: vec!["127.0.0.1".to_owned()],
+        },
+        database: DatabaseSettings {
+            url: db.postgres_url.clone().map(Into::into),
+            sqlite_durability: motcua_store::SqliteDurability::Normal,
+            max_connections: 8,
+        },
+        log: LogSettings {
+            format: LogFormat::Pretty,
+            filter: "warn".into(),
+        },
+        site: Default::default(),
+        auth: AuthSettings::default(),
+        mail: MailSettings {
+            poll_seconds: 1,
+            ..MailSettings::default()
+        },
+        audit: AuditSettings { seal_seconds: 1 },
+    }
+}
+
+/// Starts a server on its own thread and runtime. With `db = None` it gets a fresh database
+/// of `engine`; otherwise it shares `db` with another server.
+pub fn start_server(
+    engine: &'static str,
+    db: Option<DbConfig>,
+    clock: Arc<dyn Clock>,
+    customize: impl FnOnce(&mut Settings) + Send + 'static,
+) -> Server {
+    support::capture_logs();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_multi_thread()
@@ -42,57 +103,48 @@ fn start(engine: &'static str) -> Server {
             .build()
             .unwrap();
         rt.block_on(async move {
-            let test_db = TestDb::for_engine(engine).await;
-            let (_db, cfg) = test_db.keep();
-            let db_config = cfg.clone();
-            let data_dir = tempfile::tempdir().unwrap().keep();
-            let settings = Settings {
-                data_dir: data_dir.clone(),
-                demo: true,
-                server: ServerSettings {
-                    addr: "127.0.0.1:0".parse().unwrap(),
-                    templates_dir: None,
-                    refresh_seconds: 1,
-                },
-                database: DatabaseSettings {
-                    url: cfg.postgres_url.clone().map(Into::into),
-                    sqlite_durability: motcua_store::SqliteDurability::Normal,
-                    max_connections: 8,
-                },
-                log: LogSettings {
-                    format: LogFormat::Pretty,
-                    filter: "warn".into(),
-                },
-                site: Default::default(),
+            let cfg = match db {
+                Some(cfg) => cfg,
+                None => TestDb::for_engine(engine).await.keep().1,
             };
-            // The SQLite test database lives in its own temporary directory; point the server
-            // at that file.
-            let settings = Settings {
-                data_dir: cfg.sqlite_path.parent().map(Into::into).unwrap_or(data_dir),
-                ..settings
+            // SQLite: the database's own temporary directory; PostgreSQL: a new one.
+            let data_dir = match cfg.sqlite_path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => tempfile::tempdir().unwrap().keep(),
             };
-            let clock = Arc::new(FixedClock::new(
-                "2026-11-25T09:00:00+07:00".parse().unwrap(),
-            ));
+            let mut settings = test_settings(&cfg, data_dir.clone());
+            customize(&mut settings);
+            let data_dir = settings.data_dir.clone();
             let running = motcua::app::start(settings, clock).await.unwrap();
-            tx.send((format!("http://{}", running.addr), db_config))
-                .unwrap();
+            tx.send(Server {
+                base: format!("http://{}", running.addr),
+                engine,
+                db: cfg,
+                data_dir,
+            })
+            .unwrap();
             running.wait().await.unwrap();
         });
     });
-    let (base, db) = rx
-        .recv_timeout(std::time::Duration::from_secs(300))
-        .expect("server started");
-    Server { base, engine, db }
+    rx.recv_timeout(std::time::Duration::from_secs(300))
+        .expect("server started")
 }
 
 /// The shared server for an engine.
 pub fn server(engine: &'static str) -> &'static Server {
     static SQLITE: OnceLock<Server> = OnceLock::new();
     static POSTGRES: OnceLock<Server> = OnceLock::new();
+    let start = || {
+        start_server(
+            engine,
+            None,
+            Arc::new(FixedClock::new(NOW.parse().unwrap())),
+            |_| {},
+        )
+    };
     match engine {
-        "postgres" => POSTGRES.get_or_init(|| start("postgres")),
-        _ => SQLITE.get_or_init(|| start("sqlite")),
+        "postgres" => POSTGRES.get_or_init(start),
+        _ => SQLITE.get_or_init(start),
     }
 }
 

@@ -11,9 +11,14 @@
 )]
 
 mod agencies;
+mod audit;
 mod calendar;
 mod catalog;
+mod identity;
 mod meta;
+mod outbox;
+mod sessions;
+mod throttle;
 
 /// Declares a contract test: `$name(&Db)` runs once per engine.
 macro_rules! contract {

@@ -7,9 +7,12 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::state::AppState;
 
+pub mod admin;
 pub mod agencies;
+pub mod auth;
 pub mod calendar;
 pub mod health;
+pub mod import;
 pub mod procedures;
 
 #[derive(OpenApi)]
@@ -27,6 +30,8 @@ for bad input; a 5xx is always a defect. Instants are RFC 3339 with an offset.",
         (name = "agencies", description = "Agencies as dated data"),
         (name = "calendar", description = "Working-time calendar, statutory due dates, lunar calendar"),
         (name = "health", description = "Liveness and readiness"),
+        (name = "auth", description = "API tokens and the authenticated account"),
+        (name = "admin", description = "Officials, grants and the audit log"),
     )
 )]
 struct ApiDoc;
@@ -44,12 +49,23 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(calendar::get_lunar_date))
         .routes(routes!(calendar::get_due))
         .routes(routes!(calendar::get_calendar_year))
+        .routes(routes!(import::import_procedures))
+        .routes(routes!(auth::create_token, auth::revoke_token))
+        .routes(routes!(auth::me))
+        .routes(routes!(admin::list_officials, admin::create_official))
+        .routes(routes!(admin::disable_user))
+        .routes(routes!(admin::list_grants, admin::create_grant))
+        .routes(routes!(admin::revoke_grant))
+        .routes(routes!(admin::list_audit))
         .split_for_parts()
 }
 
-/// The OpenAPI document as served at `/api/v1/openapi.json`.
+/// The OpenAPI document as served at `/api/v1/openapi.json`, with each operation's access
+/// rule (`x-permission`) from [`crate::auth::routes`].
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    router().1
+    let mut doc = router().1;
+    crate::auth::routes::annotate(&mut doc);
+    doc
 }
 
 /// Adds the document route to the API router.

@@ -15,10 +15,13 @@ use serde::Serialize;
 
 use crate::error::ApiError;
 
+pub mod account;
 pub mod agencies;
 pub mod calendar;
 pub mod catalog;
+pub mod form;
 pub mod home;
+pub mod login;
 
 /// The embedded templates: (name, source).
 const EMBEDDED: &[(&str, &str)] = &[
@@ -40,6 +43,35 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../templates/calendar.html"),
     ),
     ("due.html", include_str!("../../templates/due.html")),
+    ("login.html", include_str!("../../templates/login.html")),
+    (
+        "register.html",
+        include_str!("../../templates/register.html"),
+    ),
+    ("forgot.html", include_str!("../../templates/forgot.html")),
+    ("reset.html", include_str!("../../templates/reset.html")),
+    ("message.html", include_str!("../../templates/message.html")),
+    (
+        "totp_challenge.html",
+        include_str!("../../templates/totp_challenge.html"),
+    ),
+    (
+        "totp_setup.html",
+        include_str!("../../templates/totp_setup.html"),
+    ),
+    ("account.html", include_str!("../../templates/account.html")),
+    (
+        "mail/verify.txt",
+        include_str!("../../templates/mail/verify.txt"),
+    ),
+    (
+        "mail/reset.txt",
+        include_str!("../../templates/mail/reset.txt"),
+    ),
+    (
+        "mail/already_registered.txt",
+        include_str!("../../templates/mail/already_registered.txt"),
+    ),
 ];
 
 /// The template environment.
@@ -61,7 +93,20 @@ impl Templates {
     /// Loads the embedded templates, replaced by files in `override_dir` where present.
     pub fn load(override_dir: Option<&Path>) -> Result<Self, TemplateError> {
         let mut env = Environment::new();
-        env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
+        // Mails are plain text; everything else is HTML and escaped.
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".txt") {
+                minijinja::AutoEscape::None
+            } else {
+                minijinja::AutoEscape::Html
+            }
+        });
+        // The page frame's request data (see `auth::layout`): who is logged in, and the CSRF
+        // token every form must carry.
+        env.add_function("current_user", || {
+            minijinja::Value::from(minijinja::value::Serde(crate::auth::layout::current_user()))
+        });
+        env.add_function("csrf_token", crate::auth::layout::csrf_token);
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         env.add_filter("number_vi", |x: f64| crate::present::number_vi(x));
         env.add_filter("money_vi", |x: i64| crate::present::money_vi(x));
@@ -153,6 +198,9 @@ impl IntoResponse for PageError {
         let title = match status {
             StatusCode::NOT_FOUND => "Không tìm thấy trang",
             StatusCode::BAD_REQUEST => "Yêu cầu chưa hợp lệ",
+            StatusCode::UNAUTHORIZED => "Cần đăng nhập",
+            StatusCode::FORBIDDEN => "Không có quyền truy cập",
+            StatusCode::TOO_MANY_REQUESTS => "Vui lòng thử lại sau",
             StatusCode::SERVICE_UNAVAILABLE => "Hệ thống tạm gián đoạn",
             _ => "Đã xảy ra lỗi",
         };

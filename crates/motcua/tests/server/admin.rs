@@ -1,0 +1,401 @@
+//! Administration through the API and the command line: officials, grants, the audit log.
+
+use std::{
+    io::Write,
+    process::{Command, Stdio},
+};
+
+use motcua_core::identity::Role;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::{
+    Server, on_both,
+    security::{bearer, token},
+    support::{PASSWORD, audit, official, unique},
+};
+
+async fn grants_are_managed_through_the_api_and_audited(s: &Server) {
+    let (admin, admin_id) = official(
+        s,
+        "adm",
+        "bn.vp",
+        Some((Role::Administrator, "bn", true, None)),
+    )
+    .await;
+    let (t, _) = token(s, &admin, None).await;
+    let api = |p: &str| format!("{}/api/v1{p}", s.base);
+
+    // A new official.
+    let username = unique("moi");
+    let r = bearer(Method::POST, &api("/users"), &t)
+        .json(&json!({"username": username, "display_name": "Mai Thị Thu", "agency_id": "bn.x07210", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let user: Value = r.json().await.unwrap();
+    let id = user["id"].as_str().unwrap().to_owned();
+    assert_eq!(user["agency_id"], "bn.x07210");
+    let r = bearer(Method::POST, &api("/users"), &t)
+        .json(&json!({"username": username, "display_name": "Trùng tên", "agency_id": "bn.x07210", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+
+    // A grant with dates and a procedure.
+    let r = bearer(Method::POST, &api(&format!("/users/{id}/grants")), &t)
+        .json(
+            &json!({"role": "handling_officer", "agency_id": "bn.x07210", "procedure": "1.001193",
+                      "valid_from": "2026-01-01", "valid_to": "2026-12-31"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let grant: Value = r.json().await.unwrap();
+    let grant_id = grant["id"].as_str().unwrap().to_owned();
+    assert_eq!(grant["procedure"], "1.001193");
+    assert_eq!(grant["valid_to"], "2026-12-31");
+    // Invalid grants are refused before anything is written.
+    for (body, code) in [
+        (json!({"role": "pope", "agency_id": "bn"}), "invalid_body"),
+        (
+            json!({"role": "clerk", "agency_id": "nowhere"}),
+            "unknown_agency",
+        ),
+        (
+            json!({"role": "clerk", "agency_id": "bn", "valid_from": "2026-02-01", "valid_to": "2026-01-01"}),
+            "invalid_dates",
+        ),
+        (
+            json!({"role": "clerk", "agency_id": "bn", "procedure": "12"}),
+            "invalid_procedure",
+        ),
+    ] {
+        let r = bearer(Method::POST, &api(&format!("/users/{id}/grants")), &t)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(r.json::<Value>().await.unwrap()["error"]["code"], code);
+    }
+    // The new official now holds the permission for that procedure only.
+    let (ut, _) = token(s, &username, None).await;
+    let me: Value = bearer(Method::GET, &api("/me"), &ut)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        me["permissions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("dossier.handle"))
+    );
+
+    // Revoke: once.
+    let r = bearer(Method::DELETE, &api(&format!("/grants/{grant_id}")), &t)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let r = bearer(Method::DELETE, &api(&format!("/grants/{grant_id}")), &t)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let list: Value = bearer(Method::GET, &api(&format!("/users/{id}/grants")), &t)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert!(list[0]["revoked_at"].is_string(), "kept on record");
+
+    // Both changes are in the audit log, by the administrator, about the agency.
+    for action in ["grant.create", "grant.revoke"] {
+        let events = audit(s, action, Some(&format!("grant:{grant_id}"))).await;
+        assert_eq!(events.len(), 1, "{action}");
+        let e = &events[0].event;
+        assert_eq!(e.actor, format!("user:{admin_id}"));
+        assert_eq!(e.agency_id.as_deref(), Some("bn.x07210"));
+        assert_eq!(e.procedure_code.as_deref(), Some("1.001193"));
+        assert_eq!(e.detail["role"], "handling_officer");
+    }
+
+    // Disabling ends the account's tokens.
+    let r = bearer(Method::POST, &api(&format!("/users/{id}/disable")), &t)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let r = bearer(Method::GET, &api("/me"), &ut).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+}
+on_both!(grants_are_managed_through_the_api_and_audited);
+
+async fn auditors_read_the_log_within_their_scope(s: &Server) {
+    // The province's auditor sees events about agencies and events about no agency.
+    let (auditor, _) = official(s, "aud", "bn.ttr", Some((Role::Auditor, "bn", true, None))).await;
+    let (t, _) = token(s, &auditor, None).await;
+    let events: Value = bearer(
+        Method::GET,
+        &format!("{}/api/v1/audit?limit=1000", s.base),
+        &t,
+    )
+    .send()
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let events = events.as_array().unwrap();
+    assert!(
+        events.iter().any(|e| e["agency_id"].is_null()),
+        "unscoped events"
+    );
+    assert!(events.iter().any(|e| e["action"] == "grant.create"));
+    // A department's auditor sees that department only.
+    let (local, _) = official(
+        s,
+        "audstp",
+        "bn.stp",
+        Some((Role::Auditor, "bn.stp", false, None)),
+    )
+    .await;
+    let (t, _) = token(s, &local, None).await;
+    // Something to see there.
+    official(
+        s,
+        "seen",
+        "bn.stp",
+        Some((Role::Clerk, "bn.stp", false, None)),
+    )
+    .await;
+    let events: Value = bearer(
+        Method::GET,
+        &format!("{}/api/v1/audit?limit=1000", s.base),
+        &t,
+    )
+    .send()
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let events = events.as_array().unwrap();
+    assert!(!events.is_empty());
+    assert!(
+        events.iter().all(|e| e["agency_id"] == "bn.stp"),
+        "{events:#?}"
+    );
+    // And someone without audit.read is refused.
+    let (clerk, _) = official(
+        s,
+        "noaud",
+        "bn.stp",
+        Some((Role::Clerk, "bn.stp", false, None)),
+    )
+    .await;
+    let (t, _) = token(s, &clerk, None).await;
+    let r = bearer(Method::GET, &format!("{}/api/v1/audit", s.base), &t)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+on_both!(auditors_read_the_log_within_their_scope);
+
+fn motcua(dir: &std::path::Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_motcua"));
+    c.env_remove("MOTCUA_DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .arg("--data-dir")
+        .arg(dir);
+    c
+}
+
+fn run(dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> (i32, String) {
+    let mut child = motcua(dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(text) = stdin {
+        writeln!(child.stdin.take().unwrap(), "{text}").unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// The first administrator of an installation comes from the command line.
+#[test]
+fn officials_and_grants_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // An installation without demo data has agencies only after an import; the demo has them.
+    let (code, out) = run(d, &["migrate"], None);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run(
+        d,
+        &[
+            "user",
+            "create-official",
+            "thu",
+            "--name",
+            "Nguyễn Văn Thu",
+            "--agency",
+            "bn.stp",
+        ],
+        None,
+    );
+    assert_ne!(code, 0, "no agencies in an empty database: {out}");
+    assert!(out.contains("no agency"), "{out}");
+
+    // With the demo data (a server started once loads it).
+    let data = d.join("demo");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = motcua(&data)
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The server listens once the demo data and accounts are in.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server did not start"
+        );
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "a synchronous test waiting for a child process, no runtime to block"
+        )]
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    let (code, ready) = run(&data, &["user", "grants", "admin"], None);
+    assert_eq!(code, 0, "{ready}");
+    assert!(
+        ready.contains("administrator") && ready.contains("bn"),
+        "{ready}"
+    );
+
+    let (code, out) = run(
+        &data,
+        &[
+            "user",
+            "create-official",
+            "thu",
+            "--name",
+            "Nguyễn Văn Thu",
+            "--agency",
+            "bn.stp",
+            "--password-stdin",
+        ],
+        Some("một mật khẩu đủ dài"),
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        !out.contains("một mật khẩu"),
+        "a given password is not echoed"
+    );
+    let (code, out) = run(
+        &data,
+        &[
+            "user",
+            "create-official",
+            "tam",
+            "--name",
+            "Lê Thị Tám",
+            "--agency",
+            "bn.stp",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("Mật khẩu (chỉ hiện một lần):"),
+        "a generated password is shown once"
+    );
+    let (code, out) = run(
+        &data,
+        &[
+            "user",
+            "grant",
+            "thu",
+            "handling_officer",
+            "--agency",
+            "bn.stp",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-12-31",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run(
+        &data,
+        &["user", "grant", "thu", "pope", "--agency", "bn.stp"],
+        None,
+    );
+    assert_ne!(code, 0);
+    assert!(out.contains("receiving_officer"), "lists the roles: {out}");
+    let (_, list) = run(&data, &["user", "grants", "thu"], None);
+    assert!(
+        list.contains("handling_officer") && list.contains("2026-01-01 – 2026-12-31"),
+        "{list}"
+    );
+    let grant_id = list.split_whitespace().next().unwrap().to_owned();
+    let (code, out) = run(&data, &["user", "revoke", &grant_id], None);
+    assert_eq!(code, 0, "{out}");
+    let (code, _) = run(&data, &["user", "revoke", &grant_id], None);
+    assert_eq!(code, 2, "already revoked");
+    let (_, list) = run(&data, &["user", "grants", "thu"], None);
+    assert!(list.contains("[đã thu hồi]"), "{list}");
+    let (code, out) = run(
+        &data,
+        &["user", "reset-password", "thu", "--password-stdin"],
+        Some("ngắn"),
+    );
+    assert_ne!(code, 0, "the password policy applies: {out}");
+    let (code, out) = run(
+        &data,
+        &["user", "reset-password", "thu", "--password-stdin"],
+        Some("mật khẩu mới đủ dài"),
+    );
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run(&data, &["user", "disable", "thu"], None);
+    assert_eq!(code, 0, "{out}");
+
+    // Every change is in the audit log, whose chain verifies.
+    let (code, out) = run(&data, &["audit", "seal"], None);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run(&data, &["audit", "verify"], None);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("chuỗi toàn vẹn"), "{out}");
+    assert!(out.contains("Chưa niêm phong:       0"), "{out}");
+}

@@ -1,0 +1,244 @@
+//! **Every route's access rule, in one table.**
+//!
+//! The guard middleware looks each request's matched route up here before anything else runs
+//! and refuses to serve a route that is missing (fail closed: a 500 that names the route), so
+//! a route added without a declaration cannot silently become public. A test enumerates the
+//! API operations of the OpenAPI document and the page routes and fails when one is missing
+//! here; the OpenAPI document shows each rule as `x-permission`.
+//!
+//! The rule here is the *coarse* gate (who may call the route at all). Handlers acting on one
+//! object still check the object's agency and procedure with [`super::Principal::require`], and
+//! list handlers filter with [`super::Principal::scope`].
+
+use axum::http::Method;
+use motcua_core::identity::Permission;
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, and no session is even looked up (assets, health checks, the API document).
+    Static,
+    /// Anyone; the visitor's session, if any, is available to the handler.
+    Public,
+    /// Only a session that passed the password and still owes its second factor.
+    PartialSession,
+    /// Any authenticated user (full session or API token).
+    Authenticated,
+    /// An authenticated official.
+    Official,
+    /// An authenticated user holding this permission somewhere (for installation-wide
+    /// permissions: over the whole installation).
+    Permission(Permission),
+}
+
+impl Access {
+    /// The rule as shown in the OpenAPI document (`x-permission`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Static | Self::Public => "public",
+            Self::PartialSession => "partial_session",
+            Self::Authenticated => "authenticated",
+            Self::Official => "official",
+            Self::Permission(p) => p.as_str(),
+        }
+    }
+}
+
+/// One route and its rule.
+#[derive(Debug, Clone, Copy)]
+pub struct RouteAccess {
+    /// HTTP method (`GET` also covers `HEAD`).
+    pub method: &'static str,
+    /// The route pattern exactly as registered, e.g. `/thu-tuc/{code}`.
+    pub path: &'static str,
+    /// Who may call it.
+    pub access: Access,
+}
+
+const fn r(method: &'static str, path: &'static str, access: Access) -> RouteAccess {
+    RouteAccess {
+        method,
+        path,
+        access,
+    }
+}
+
+use Access::{Authenticated, Official, PartialSession, Public, Static};
+
+/// The table.
+pub const ROUTES: &[RouteAccess] = &[
+    // Assets and operations.
+    r("GET", "/assets/style.css", Static),
+    r("GET", "/assets/app.js", Static),
+    r("GET", "/assets/favicon.svg", Static),
+    r("GET", "/healthz", Static),
+    r("GET", "/readyz", Static),
+    r("GET", "/api/v1/openapi.json", Static),
+    // The public catalog: pages and API.
+    r("GET", "/", Public),
+    r("GET", "/thu-tuc", Public),
+    r("GET", "/thu-tuc/{code}", Public),
+    r("GET", "/co-quan", Public),
+    r("GET", "/api/v1/procedures", Public),
+    r("GET", "/api/v1/procedures/{code}", Public),
+    r("GET", "/api/v1/procedures/{code}/versions", Public),
+    r("GET", "/api/v1/fields", Public),
+    r("GET", "/api/v1/agencies", Public),
+    // The working-time calendar: pages and read API (writes go through the CLI for now).
+    r("GET", "/lich-lam-viec", Public),
+    r("GET", "/lich-lam-viec/tinh-han", Public),
+    r("GET", "/api/v1/calendar/lunar", Public),
+    r("GET", "/api/v1/calendar/due", Public),
+    r("GET", "/api/v1/calendar/{year}", Public),
+    // Signing in and out.
+    r("GET", "/dang-nhap", Public),
+    r("POST", "/dang-nhap", Public),
+    r("POST", "/dang-nhap/oidc/{provider}", Public),
+    r("GET", "/dang-nhap/oidc/{provider}/callback", Public),
+    r("GET", "/dang-nhap/xac-thuc", PartialSession),
+    r("POST", "/dang-nhap/xac-thuc", PartialSession),
+    r("POST", "/dang-xuat", Public),
+    r("GET", "/dang-ky", Public),
+    r("POST", "/dang-ky", Public),
+    r("GET", "/quen-mat-khau", Public),
+    r("POST", "/quen-mat-khau", Public),
+    r("GET", "/dat-lai-mat-khau", Public),
+    r("POST", "/dat-lai-mat-khau", Public),
+    r("GET", "/xac-minh-email", Public),
+    r("POST", "/api/v1/auth/token", Public),
+    r("DELETE", "/api/v1/auth/token", Authenticated),
+    r("GET", "/api/v1/me", Authenticated),
+    // The account page.
+    r("GET", "/tai-khoan", Authenticated),
+    r("POST", "/tai-khoan/dang-xuat-tat-ca", Authenticated),
+    r("POST", "/tai-khoan/ma-truy-cap", Authenticated),
+    r("POST", "/tai-khoan/ma-truy-cap/{id}/thu-hoi", Authenticated),
+    r("GET", "/tai-khoan/xac-thuc-hai-buoc", Official),
+    r("POST", "/tai-khoan/xac-thuc-hai-buoc", Official),
+    r("POST", "/tai-khoan/xac-thuc-hai-buoc/tat", Official),
+    // Administration.
+    r(
+        "POST",
+        "/api/v1/procedures/import",
+        Access::Permission(Permission::CatalogImport),
+    ),
+    r(
+        "GET",
+        "/api/v1/users",
+        Access::Permission(Permission::UserManage),
+    ),
+    r(
+        "POST",
+        "/api/v1/users",
+        Access::Permission(Permission::UserManage),
+    ),
+    r(
+        "POST",
+        "/api/v1/users/{id}/disable",
+        Access::Permission(Permission::UserManage),
+    ),
+    r(
+        "GET",
+        "/api/v1/users/{id}/grants",
+        Access::Permission(Permission::GrantManage),
+    ),
+    r(
+        "POST",
+        "/api/v1/users/{id}/grants",
+        Access::Permission(Permission::GrantManage),
+    ),
+    r(
+        "DELETE",
+        "/api/v1/grants/{id}",
+        Access::Permission(Permission::GrantManage),
+    ),
+    r(
+        "GET",
+        "/api/v1/audit",
+        Access::Permission(Permission::AuditRead),
+    ),
+];
+
+/// The rule for a request (`HEAD` is looked up as `GET`).
+pub fn lookup(method: &Method, path: &str) -> Option<&'static RouteAccess> {
+    let m = if method == Method::HEAD {
+        "GET"
+    } else {
+        method.as_str()
+    };
+    ROUTES.iter().find(|r| r.method == m && r.path == path)
+}
+
+/// Writes each operation's rule into the OpenAPI document as `x-permission`, and declares the
+/// two ways to authenticate.
+pub fn annotate(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{
+        extensions::ExtensionsBuilder,
+        security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
+    };
+    for (path, item) in &mut doc.paths.paths {
+        for (method, op) in [
+            ("GET", item.get.as_mut()),
+            ("POST", item.post.as_mut()),
+            ("PUT", item.put.as_mut()),
+            ("PATCH", item.patch.as_mut()),
+            ("DELETE", item.delete.as_mut()),
+        ] {
+            let Some(op) = op else { continue };
+            let label = ROUTES
+                .iter()
+                .find(|r| r.method == method && r.path == path)
+                .map_or("undeclared", |r| r.access.label());
+            let ext = ExtensionsBuilder::new().add("x-permission", label).build();
+            match &mut op.extensions {
+                Some(e) => e.merge(ext),
+                None => op.extensions = Some(ext),
+            }
+        }
+    }
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .description(Some(
+                    "An API token from POST /api/v1/auth/token or the account page. \
+                     Requests with a bearer token are exempt from CSRF checks.",
+                ))
+                .build(),
+        ),
+    );
+    components.add_security_scheme(
+        "session",
+        SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+            "motcua_session",
+            "The browser session (`__Host-motcua_session` over HTTPS). Requests that change \
+             something must also send the session's CSRF token in `X-CSRF-Token`.",
+        ))),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_route_is_declared_once() {
+        for (i, a) in ROUTES.iter().enumerate() {
+            for b in &ROUTES[i + 1..] {
+                assert!(
+                    !(a.method == b.method && a.path == b.path),
+                    "{} {} declared twice",
+                    a.method,
+                    a.path
+                );
+            }
+        }
+        assert_eq!(
+            lookup(&Method::HEAD, "/thu-tuc").map(|r| r.access),
+            Some(Public)
+        );
+        assert!(lookup(&Method::PUT, "/thu-tuc").is_none());
+    }
+}
