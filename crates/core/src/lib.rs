@@ -11,5 +11,6 @@ pub mod calendar;
 pub mod catalog;
 pub mod clock;
 pub mod csv;
+pub mod dossier;
 pub mod identity;
 pub mod text;

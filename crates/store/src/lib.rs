@@ -13,6 +13,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod codec;
 pub mod db;
+pub mod dossier;
 pub mod error;
 pub mod identity;
 pub mod meta;
@@ -27,6 +28,10 @@ pub use calendar::{
 };
 pub use catalog::{AgencyProcedure, CatalogStore, StoredProcedure, UpsertOutcome, VersionInfo};
 pub use db::{Db, DbConfig, Engine, SqliteDurability};
+pub use dossier::{
+    Accompanying, BuildDossier, Created, Creation, DossierStore, DossierSummary, FileMeta,
+    IdempotencyKey, InboxQuery, PublicStatus, SummaryPage,
+};
 pub use error::{StoreError, StoreResult};
 pub use identity::{
     ExternalIdentity, GrantStore, NewOneTimeToken, NewUser, StoredGrant, TokenPurpose, TotpState,
@@ -54,6 +59,7 @@ pub trait Store:
     + ThrottleStore
     + OutboxStore
     + AuditStore
+    + DossierStore
     + Send
     + Sync
     + 'static

@@ -30,6 +30,13 @@ pub struct ErrorDetail {
     /// Human-readable explanation (Vietnamese) of what was wrong and what to send.
     #[schema(example = "Tham số limit phải từ 1 đến 100.")]
     pub message: String,
+    /// The request field at fault (422), e.g. `applicant.citizen_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "applicant.citizen_id")]
+    pub field: Option<String>,
+    /// For an action the dossier's state does not allow (409): the actions it allows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<Vec<String>>,
 }
 
 /// Why a request failed.
@@ -70,6 +77,22 @@ pub enum ApiError {
     /// The request conflicts with the current state (409).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A field of a well-formed request is invalid (422), named so a client can show it.
+    #[error("invalid {field}: {message}")]
+    Invalid {
+        /// The field's path, e.g. `applicant.citizen_id`.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The object's state does not allow the action (409); lists what it allows.
+    #[error("illegal transition: {message}")]
+    IllegalTransition {
+        /// Why.
+        message: String,
+        /// The actions allowed now.
+        allowed: Vec<String>,
+    },
     /// The route exists but not with this method (405).
     #[error("method not allowed")]
     MethodNotAllowed,
@@ -85,6 +108,14 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// A 422 naming the field.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
     /// A 400 with a code and a message.
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
         Self::BadRequest {
@@ -103,6 +134,8 @@ impl ApiError {
             Self::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
             Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            Self::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
+            Self::IllegalTransition { .. } => (StatusCode::CONFLICT, "illegal_transition"),
             Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
@@ -122,6 +155,8 @@ impl ApiError {
             ),
             Self::NotFound(what) => what.clone(),
             Self::Conflict(what) => what.clone(),
+            Self::Invalid { field, message } => format!("{field}: {message}"),
+            Self::IllegalTransition { message, .. } => message.clone(),
             Self::MethodNotAllowed => "Đường dẫn này không nhận phương thức HTTP đó.".to_owned(),
             Self::PayloadTooLarge => "Nội dung gửi lên quá lớn.".to_owned(),
             Self::Unavailable(_) => {
@@ -160,10 +195,17 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.log();
         let (status, code) = self.status_and_code();
+        let (field, allowed) = match &self {
+            Self::Invalid { field, .. } => (Some(field.clone()), None),
+            Self::IllegalTransition { allowed, .. } => (None, Some(allowed.clone())),
+            _ => (None, None),
+        };
         let body = ErrorBody {
             error: ErrorDetail {
                 code: code.to_owned(),
                 message: self.public_message(),
+                field,
+                allowed,
             },
         };
         let mut response = (status, Json(body)).into_response();

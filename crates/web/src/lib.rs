@@ -7,6 +7,7 @@ mod assets;
 pub mod auth;
 pub mod calendar;
 pub mod catalog;
+pub mod dossier;
 pub mod error;
 pub mod extract;
 pub mod import;
@@ -29,7 +30,6 @@ use axum::{
 use tower_http::{
     catch_panic::CatchPanicLayer,
     compression::CompressionLayer,
-    limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     set_header::SetResponseHeaderLayer,
     timeout::TimeoutLayer,
@@ -193,7 +193,7 @@ pub fn router(state: AppState) -> Router {
                  frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
             ),
         ))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(limit_body))
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::Internal("handler panicked".to_owned()).into_response()
@@ -205,6 +205,31 @@ pub fn router(state: AppState) -> Router {
             tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request.id = %id)
         }))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+/// Largest uploaded file (a scan, an electronic result).
+pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
+
+/// Caps request bodies: [`BODY_LIMIT`] everywhere but the upload route, which takes one file
+/// of up to [`MAX_FILE_BYTES`]. A declared length over the cap is refused before reading; an
+/// undeclared one is cut off while reading (the extractor then answers 413).
+async fn limit_body(req: Request<Body>, next: axum::middleware::Next) -> Response {
+    let limit = if req.uri().path() == "/api/v1/files" {
+        MAX_FILE_BYTES
+    } else {
+        BODY_LIMIT
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return ApiError::PayloadTooLarge.into_response();
+    }
+    let (parts, body) = req.into_parts();
+    let body = Body::new(http_body_util::Limited::new(body, limit));
+    next.run(Request::from_parts(parts, body)).await
 }
 
 /// Unknown paths: JSON under `/api/`, an HTML page elsewhere.

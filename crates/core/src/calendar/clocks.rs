@@ -47,6 +47,7 @@ use crate::catalog::{ProcessingTime, TimeUnit};
 
 /// Something that happened to a dossier's clocks, in the order it happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum ClockEvent {
     /// The dossier was received (Form 01): both clocks start.
@@ -143,6 +144,7 @@ impl ClockPhase {
 
 /// Trước hạn / đúng hạn / quá hạn for finished dossiers; trong hạn / quá hạn for open ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Timeliness {
     /// Finished on an earlier calendar day than the due instant.
@@ -238,6 +240,7 @@ pub struct DossierClocks {
 
 /// The due instants a dossier stores (`due_at` and the KPI due).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dues {
     /// The legal due; `None` while waiting for a supplement.
     pub legal: Option<Timestamp>,

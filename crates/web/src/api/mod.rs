@@ -11,6 +11,7 @@ pub mod admin;
 pub mod agencies;
 pub mod auth;
 pub mod calendar;
+pub mod dossiers;
 pub mod health;
 pub mod import;
 pub mod procedures;
@@ -32,6 +33,7 @@ for bad input; a 5xx is always a defect. Instants are RFC 3339 with an offset.",
         (name = "health", description = "Liveness and readiness"),
         (name = "auth", description = "API tokens and the authenticated account"),
         (name = "admin", description = "Officials, grants and the audit log"),
+        (name = "dossiers", description = "Dossiers (hồ sơ): submission, actions, inbox, lookup"),
     )
 )]
 struct ApiDoc;
@@ -57,6 +59,14 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(admin::list_grants, admin::create_grant))
         .routes(routes!(admin::revoke_grant))
         .routes(routes!(admin::list_audit))
+        .routes(routes!(dossiers::submit_dossier))
+        .routes(routes!(dossiers::get_dossier))
+        .routes(routes!(dossiers::act_on_dossier))
+        .routes(routes!(dossiers::inbox))
+        .routes(routes!(dossiers::my_dossiers))
+        .routes(routes!(dossiers::lookup_dossier))
+        .routes(routes!(dossiers::upload_file))
+        .routes(routes!(dossiers::get_dossier_file))
         .split_for_parts()
 }
 

@@ -116,6 +116,19 @@ pub const ROUTES: &[RouteAccess] = &[
     r("GET", "/tai-khoan/xac-thuc-hai-buoc", Official),
     r("POST", "/tai-khoan/xac-thuc-hai-buoc", Official),
     r("POST", "/tai-khoan/xac-thuc-hai-buoc/tat", Official),
+    // Dossiers: the handlers decide per dossier (owner, or grants at an involved agency).
+    r("POST", "/api/v1/dossiers", Authenticated),
+    r("GET", "/api/v1/dossiers/{code}", Authenticated),
+    r(
+        "POST",
+        "/api/v1/dossiers/{code}/actions/{action}",
+        Authenticated,
+    ),
+    r("GET", "/api/v1/dossiers/{code}/files/{id}", Authenticated),
+    r("POST", "/api/v1/files", Authenticated),
+    r("GET", "/api/v1/me/dossiers", Authenticated),
+    r("GET", "/api/v1/inbox", Official),
+    r("GET", "/api/v1/lookup/{code}", Public),
     // Administration.
     r(
         "POST",

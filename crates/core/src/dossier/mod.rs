@@ -1,0 +1,28 @@
+//! The dossier lifecycle of the one-stop mechanism (DOMAIN.md §6.5, §8): the dossier and its
+//! code, the applicant, internal processes, and the state machine that moves a dossier from
+//! submission to the returned result. Pure: time, actor and calendar are passed in.
+
+pub mod applicant;
+pub mod code;
+pub mod history;
+pub mod machine;
+pub mod model;
+pub mod process;
+
+pub use applicant::{Applicant, ApplicantKind, FieldError, Representative};
+pub use code::{DossierCode, DossierCodeError, code_prefix};
+pub use history::HistoryEntry;
+pub use machine::{
+    Action, ActionKind, Applied, Context, Requirement, TransitionError, allowed, apply, requirement,
+};
+pub use model::{
+    Answer, Apology, Component, Consultation, Dossier, FeeLine, FileRef, IssuedResult, Notice,
+    Person, ReturnMethod, ReturnPlace, Status, StepRecord, SubmissionChannel, SupplementItem,
+    SupplementRequest, intake_due, text_field,
+};
+pub use process::{
+    Process, ProcessError, ProcessTemplate, Step, StepAgency, StepKind, StepTemplate,
+};
+
+#[cfg(test)]
+mod tests;
