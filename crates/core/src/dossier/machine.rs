@@ -189,7 +189,7 @@ pub enum Action {
     },
     /// See [`ActionKind::Transfer`].
     Transfer {
-        /// The agency whose desk takes over.
+        /// The new competent agency (its desk, the first step of `process`, takes over).
         agency: String,
         /// Why.
         reason: String,
@@ -653,11 +653,15 @@ fn run(d: &mut Dossier, action: Action, ctx: &Context<'_>) -> Result<String, Tra
             process,
         } => {
             let reason = super::text_field("reason", &reason, 2000)?;
-            if agency == d.current_agency {
+            if agency == d.current_agency || agency == d.competent_agency {
                 return Err(FieldError::new("agency", "hồ sơ đang ở cơ quan này").into());
             }
             d.competent_agency.clone_from(&agency);
-            d.current_agency.clone_from(&agency);
+            // The new agency's desk takes it over: the first step of its process.
+            d.current_agency = process
+                .steps
+                .first()
+                .map_or_else(|| agency.clone(), |s| s.agency.clone());
             d.assignee = None;
             // Before acceptance too: the new desk accepts it into its own process.
             d.process = process;

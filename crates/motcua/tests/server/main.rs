@@ -20,6 +20,7 @@ mod api;
 mod calendar;
 mod calendar_cli;
 mod cli;
+mod dossier_api;
 mod import;
 mod oidc;
 mod pages;

@@ -14,6 +14,7 @@ mod agencies;
 mod audit;
 mod calendar;
 mod catalog;
+mod dossiers;
 mod identity;
 mod meta;
 mod outbox;

@@ -26,11 +26,9 @@ use crate::error::ApiError;
 pub struct SubmitRequest {
     /// Procedure code.
     pub procedure: String,
-    /// The receiving agency (the desk the dossier is submitted to); it must offer the
-    /// procedure.
+    /// The agency that settles the procedure (it must offer it); its one-stop desk receives
+    /// the dossier.
     pub agency: String,
-    /// The competent agency, when it is not the receiving one.
-    pub competent_agency: Option<String>,
     /// Index of the case (trường hợp) in the procedure's cases; 0 by default.
     #[serde(default)]
     pub case: usize,

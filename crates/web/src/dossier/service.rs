@@ -244,6 +244,35 @@ async fn process_for(
         .unwrap_or_else(ProcessTemplate::default_for))
 }
 
+/// The one-stop desk that receives an agency's dossiers: its own service centre (a commune's
+/// bộ phận một cửa), else its parent's (the provincial centre receives for the departments),
+/// else the agency itself.
+pub fn desk_for(
+    catalog: &crate::catalog::Catalog,
+    agency: &str,
+    today: jiff::civil::Date,
+) -> String {
+    let centre_under = |parent: &str| {
+        catalog
+            .agencies()
+            .iter()
+            .find(|a| {
+                a.parent.as_deref() == Some(parent)
+                    && a.kind == motcua_core::agency::AgencyKind::ServiceCentre
+                    && a.is_valid_on(today)
+            })
+            .map(|a| a.id.clone())
+    };
+    centre_under(agency)
+        .or_else(|| {
+            catalog
+                .agency(agency)
+                .and_then(|a| a.parent.as_deref())
+                .and_then(centre_under)
+        })
+        .unwrap_or_else(|| agency.to_owned())
+}
+
 /// A submission accepted by the store.
 #[derive(Debug, Clone)]
 pub struct Submitted {
@@ -268,31 +297,25 @@ pub async fn submit(
         .ok_or_else(|| ApiError::invalid("procedure", "không có thủ tục này trong danh mục"))?
         .clone();
     let procedure = &stored.procedure;
-    let offer = catalog
-        .offers(&code)
-        .iter()
-        .find(|(a, _)| *a == req.agency)
-        .map(|(_, level)| *level);
-    let receiving = catalog
+    let competent = catalog
         .agency(&req.agency)
         .filter(|a| a.is_valid_on(today))
-        .ok_or_else(|| ApiError::invalid("agency", "không có cơ quan tiếp nhận này"))?;
-    let Some(level) = offer else {
+        .ok_or_else(|| ApiError::invalid("agency", "không có cơ quan này"))?
+        .id
+        .clone();
+    let Some(level) = catalog
+        .offers(&code)
+        .iter()
+        .find(|(a, _)| *a == competent)
+        .map(|(_, level)| *level)
+    else {
         return Err(ApiError::invalid(
             "agency",
-            "cơ quan này không tiếp nhận thủ tục này",
+            "cơ quan này không giải quyết thủ tục này",
         ));
     };
-    let competent = match req.competent_agency.as_deref() {
-        Some(id) => catalog
-            .agency(id)
-            .filter(|a| a.is_valid_on(today))
-            .ok_or_else(|| ApiError::invalid("competent_agency", "không có cơ quan này"))?
-            .id
-            .clone(),
-        None => receiving.id.clone(),
-    };
-    let prefix = dossier::code_prefix(&receiving.id, |id| catalog.agency(id))
+    let receiving = desk_for(&catalog, &competent, today);
+    let prefix = dossier::code_prefix(&receiving, |id| catalog.agency(id))
         .ok_or_else(|| {
             ApiError::invalid(
                 "agency",
@@ -328,7 +351,7 @@ pub async fn submit(
             .require(
                 state,
                 Permission::DossierReceive,
-                Target::agency(&receiving.id).procedure(&code),
+                Target::agency(&receiving).procedure(&code),
             )
             .await?;
     }
@@ -425,21 +448,20 @@ pub async fn submit(
         },
         ReturnMethod::Desk => ReturnPlace {
             method: ReturnMethod::Desk,
-            address: Some(receiving.id.clone()),
+            address: Some(receiving.clone()),
         },
         ReturnMethod::Online => ReturnPlace {
             method: ReturnMethod::Online,
             address: None,
         },
     };
-    let process =
-        process_for(state, &code, &competent)
-            .await?
-            .resolve(limit, &receiving.id, &competent);
+    let process = process_for(state, &code, &competent)
+        .await?
+        .resolve(limit, &receiving, &competent);
     let calendar = calendar_for(state, &competent);
     let actor = person(principal);
     let owner_id = (!principal.is_official()).then(|| principal.user.id.clone());
-    let receiving_id = receiving.id.clone();
+    let receiving_id = receiving;
     let procedure_name = procedure.name.clone();
     let case_name = case.map(|c| c.name.clone());
     let version = stored.version;
@@ -727,9 +749,11 @@ async fn build_action(
         },
         ActionKind::Transfer => {
             let agency = known_agency(state, required(&req.agency, "agency")?)?;
+            let today = vietnam_date(state.clock.now());
+            let desk = desk_for(&state.catalog.get(), &agency, today);
             let process = process_for(state, &d.procedure, &agency)
                 .await?
-                .resolve(d.limit, &agency, &agency);
+                .resolve(d.limit, &desk, &agency);
             Action::Transfer {
                 agency,
                 reason: text(&req.reason, "reason")?,
