@@ -44,6 +44,12 @@ pub async fn open_store(settings: &Settings, clock: &dyn Clock) -> anyhow::Resul
             "demo accounts created (citizen1, receiver1, handler1, …, admin)"
         );
     }
+    if settings.demo {
+        let made = crate::demo_dossiers::generate(&db, clock.now(), settings.demo_dossiers).await?;
+        if made > 0 {
+            tracing::info!(dossiers = made, "demo dossiers generated");
+        }
+    }
     Ok(db)
 }
 

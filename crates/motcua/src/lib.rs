@@ -6,6 +6,7 @@ pub mod admin_cli;
 pub mod app;
 pub mod calendar_cli;
 pub mod demo;
+pub mod demo_dossiers;
 pub mod import;
 pub mod settings;
 pub mod telemetry;

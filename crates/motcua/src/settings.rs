@@ -26,6 +26,9 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// Load the demo data into an empty database on first start.
     pub demo: bool,
+    /// How many demo dossiers to generate with the demo data (0: none).
+    #[serde(default = "default_demo_dossiers")]
+    pub demo_dossiers: u32,
     /// HTTP server.
     pub server: ServerSettings,
     /// Database.
@@ -293,6 +296,10 @@ pub struct Overrides {
     pub addr: Option<SocketAddr>,
     /// `--no-demo`.
     pub no_demo: bool,
+}
+
+fn default_demo_dossiers() -> u32 {
+    300
 }
 
 const DEFAULTS: &str = r#"

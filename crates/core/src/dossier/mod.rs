@@ -17,8 +17,8 @@ pub use machine::{
 };
 pub use model::{
     Answer, Apology, Component, Consultation, Dossier, FeeLine, FileRef, IssuedResult, Notice,
-    Person, ReturnMethod, ReturnPlace, Status, StepRecord, SubmissionChannel, SupplementItem,
-    SupplementRequest, intake_due, text_field,
+    Person, ReturnMethod, ReturnPlace, Status, StepRecord, Submission, SubmissionChannel,
+    SupplementItem, SupplementRequest, intake_due, text_field,
 };
 pub use process::{
     Process, ProcessError, ProcessTemplate, Step, StepAgency, StepKind, StepTemplate,

@@ -434,7 +434,90 @@ pub struct Dossier {
     pub revision: i64,
 }
 
+/// What a new dossier is made of, validated by the caller.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Submission {
+    /// Internal id (UUIDv7).
+    pub id: String,
+    /// The procedure.
+    pub procedure: ProcedureCode,
+    /// Its version in force.
+    pub procedure_version: i32,
+    /// Its name.
+    pub procedure_name: String,
+    /// The case chosen.
+    pub case_name: Option<String>,
+    /// The applicant.
+    pub applicant: Applicant,
+    /// The representative.
+    pub representative: Option<Representative>,
+    /// The applicant's account.
+    pub owner_id: Option<String>,
+    /// The channel.
+    pub channel: SubmissionChannel,
+    /// The receiving desk.
+    pub receiving_agency: String,
+    /// The competent agency.
+    pub competent_agency: String,
+    /// Where the result goes.
+    pub return_place: ReturnPlace,
+    /// Documents.
+    pub components: Vec<Component>,
+    /// Fees.
+    pub fees: Vec<FeeLine>,
+    /// The time limit.
+    pub limit: Option<ProcessingTime>,
+    /// The process.
+    pub process: Process,
+    /// When.
+    pub submitted_at: Timestamp,
+    /// The intake deadline of an online dossier.
+    pub intake_due: Option<Timestamp>,
+}
+
 impl Dossier {
+    /// A dossier just submitted, under its freshly issued code.
+    pub fn submitted(s: Submission, code: DossierCode) -> Self {
+        Self {
+            id: s.id,
+            code,
+            procedure: s.procedure,
+            procedure_version: s.procedure_version,
+            procedure_name: s.procedure_name,
+            case_name: s.case_name,
+            applicant: s.applicant,
+            representative: s.representative,
+            owner_id: s.owner_id,
+            channel: s.channel,
+            current_agency: s.receiving_agency.clone(),
+            receiving_agency: s.receiving_agency,
+            competent_agency: s.competent_agency,
+            return_place: s.return_place,
+            components: s.components,
+            fees: s.fees,
+            status: Status::Submitted,
+            submitted_at: s.submitted_at,
+            intake_due: s.intake_due,
+            accepted_at: None,
+            finished_at: None,
+            returned_at: None,
+            limit: s.limit,
+            clock_events: Vec::new(),
+            due: Dues::default(),
+            process: s.process,
+            step: 0,
+            steps: Vec::new(),
+            assignee: None,
+            supplements: Vec::new(),
+            consultations: Vec::new(),
+            closing_notice: None,
+            approved_by: None,
+            apology: None,
+            result: None,
+            revision: 0,
+        }
+    }
+
     /// The national portal's status code (DOMAIN.md §6.6).
     pub fn national_status(&self) -> u8 {
         match self.status {

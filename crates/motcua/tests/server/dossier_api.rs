@@ -756,3 +756,64 @@ async fn dossiers_are_only_for_those_concerned(s: &Server) {
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
 on_both!(dossiers_are_only_for_those_concerned);
+
+/// The demo data brings dossiers in every state, made by the demo officials.
+async fn demo_life(s: &Server) {
+    let s = &crate::start_server(
+        s.engine,
+        None,
+        std::sync::Arc::new(motcua_core::clock::FixedClock::new(
+            crate::NOW.parse().unwrap(),
+        )),
+        |settings| settings.demo_dossiers = 120,
+    );
+    let leader = token(s, "leader1").await;
+    let mut seen = std::collections::BTreeSet::new();
+    for status in [
+        "submitted",
+        "processing",
+        "awaiting_supplement",
+        "refused",
+        "done",
+        "returned",
+        "withdrawn",
+        "stopped",
+    ] {
+        let (st, v) = call(
+            s,
+            Method::GET,
+            &format!("/api/v1/inbox?status={status}&unit=bn.x07210.tt"),
+            &leader,
+            None,
+        )
+        .await;
+        assert_eq!(st, StatusCode::OK);
+        let (_, w) = call(
+            s,
+            Method::GET,
+            &format!("/api/v1/inbox?status={status}&unit=bn.x07210"),
+            &leader,
+            None,
+        )
+        .await;
+        if v["total"].as_i64().unwrap() + w["total"].as_i64().unwrap() > 0 {
+            seen.insert(status);
+        }
+    }
+    assert!(seen.len() >= 6, "states seen: {seen:?}");
+    let (_, v) = call(s, Method::GET, "/api/v1/inbox?overdue=true", &leader, None).await;
+    assert!(v["total"].as_i64().unwrap() > 0, "some are overdue");
+    let code = v["items"][0]["code"].as_str().unwrap();
+    let (st, d) = call(
+        s,
+        Method::GET,
+        &format!("/api/v1/dossiers/{code}"),
+        &leader,
+        None,
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(d["history"].as_array().unwrap().len() >= 2);
+    assert_eq!(d["deadlines"]["timeliness"], "overdue");
+}
+on_both!(demo_life);

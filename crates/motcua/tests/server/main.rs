@@ -61,6 +61,7 @@ pub fn test_settings(db: &DbConfig, data_dir: PathBuf) -> Settings {
     Settings {
         data_dir,
         demo: true,
+        demo_dossiers: 0,
         server: ServerSettings {
             addr: "127.0.0.1:0".parse().unwrap(),
             templates_dir: None,

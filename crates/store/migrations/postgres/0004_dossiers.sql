@@ -10,7 +10,7 @@ CREATE TABLE dossiers (
     competent_agency TEXT NOT NULL,
     current_agency   TEXT NOT NULL,   -- whose inbox shows it
     status           TEXT NOT NULL,
-    national_status  SMALLINT NOT NULL, -- 1..10 (DOMAIN.md §6.6)
+    national_status  BIGINT NOT NULL, -- 1..10 (DOMAIN.md §6.6)
     owner_id         TEXT,             -- the applicant's account (online submissions)
     assignee_id      TEXT,
     assignee_name    TEXT,
@@ -32,7 +32,7 @@ CREATE INDEX dossiers_owner ON dossiers (owner_id, submitted_at) WHERE owner_id 
 -- History: one row per change.
 CREATE TABLE dossier_events (
     dossier_id TEXT NOT NULL REFERENCES dossiers (id),
-    seq        INTEGER NOT NULL,
+    seq        BIGINT NOT NULL,
     at         TIMESTAMPTZ NOT NULL,
     actor_id   TEXT,
     actor_name TEXT,
@@ -46,7 +46,7 @@ CREATE TABLE dossier_events (
 CREATE TABLE dossier_sequences (
     prefix TEXT NOT NULL,
     day    TEXT NOT NULL,
-    last   INTEGER NOT NULL,
+    last   BIGINT NOT NULL,
     PRIMARY KEY (prefix, day)
 );
 

@@ -10,7 +10,7 @@ use motcua_core::{
     catalog::{OnlineLevel, ProcedureCode},
     dossier::{
         self, Action, ActionKind, Component, Dossier, DossierCode, FeeLine, FileRef, HistoryEntry,
-        Person, ProcessTemplate, ReturnMethod, ReturnPlace, Status, SubmissionChannel,
+        Person, ProcessTemplate, ReturnMethod, ReturnPlace, Status, Submission, SubmissionChannel,
         TransitionError,
         machine::{is_conditional, missing_components},
     },
@@ -472,46 +472,31 @@ pub async fn submit(
         .procedure(code.as_str())
         .with("channel", channel.as_str());
     let build = Box::new(move |dcode: DossierCode| {
-        let mut d = Dossier {
-            id: uuid::Uuid::now_v7().to_string(),
-            code: dcode.clone(),
-            procedure: code,
-            procedure_version: version,
-            procedure_name,
-            case_name,
-            applicant,
-            representative,
-            owner_id,
-            channel,
-            receiving_agency: receiving_id.clone(),
-            competent_agency: competent,
-            current_agency: receiving_id,
-            return_place,
-            components,
-            fees,
-            status: Status::Submitted,
-            submitted_at: now,
-            intake_due: (channel == SubmissionChannel::Online)
-                .then(|| dossier::intake_due(&calendar, now, INTAKE_HOURS))
-                .flatten(),
-            accepted_at: None,
-            finished_at: None,
-            returned_at: None,
-            limit,
-            clock_events: Vec::new(),
-            due: Default::default(),
-            process,
-            step: 0,
-            steps: Vec::new(),
-            assignee: None,
-            supplements: Vec::new(),
-            consultations: Vec::new(),
-            closing_notice: None,
-            approved_by: None,
-            apology: None,
-            result: None,
-            revision: 0,
-        };
+        let mut d = Dossier::submitted(
+            Submission {
+                id: uuid::Uuid::now_v7().to_string(),
+                procedure: code,
+                procedure_version: version,
+                procedure_name,
+                case_name,
+                applicant,
+                representative,
+                owner_id,
+                channel,
+                receiving_agency: receiving_id,
+                competent_agency: competent,
+                return_place,
+                components,
+                fees,
+                limit,
+                process,
+                submitted_at: now,
+                intake_due: (channel == SubmissionChannel::Online)
+                    .then(|| dossier::intake_due(&calendar, now, INTAKE_HOURS))
+                    .flatten(),
+            },
+            dcode.clone(),
+        );
         let mut history = vec![HistoryEntry {
             at: now,
             actor: Some(actor.clone()),
