@@ -21,6 +21,7 @@ mod calendar;
 mod calendar_cli;
 mod cli;
 mod dossier_api;
+mod durability;
 mod import;
 mod oidc;
 mod pages;
