@@ -146,6 +146,31 @@ pub enum AgencyError {
     BadValidity,
 }
 
+/// The one-stop desk that receives an agency's dossiers: its own service centre (a commune's
+/// bộ phận một cửa), else its parent's (the provincial centre receives for the departments),
+/// else the agency itself.
+pub fn one_stop_desk(agencies: &[Agency], agency: &str, today: Date) -> String {
+    let centre_under = |parent: &str| {
+        agencies
+            .iter()
+            .find(|a| {
+                a.parent.as_deref() == Some(parent)
+                    && a.kind == AgencyKind::ServiceCentre
+                    && a.is_valid_on(today)
+            })
+            .map(|a| a.id.clone())
+    };
+    centre_under(agency)
+        .or_else(|| {
+            agencies
+                .iter()
+                .find(|a| a.id == agency)
+                .and_then(|a| a.parent.as_deref())
+                .and_then(centre_under)
+        })
+        .unwrap_or_else(|| agency.to_owned())
+}
+
 /// Checks an internal agency id.
 pub fn valid_agency_id(id: &str) -> bool {
     !id.is_empty()

@@ -315,7 +315,7 @@ fn script(i: u32, rng: &mut Lcg) -> Vec<Step> {
         6 | 7 => vec![
             Accept, Forward, Assign, Apologise, Idle, Forward, Approve, Issue, Return,
         ],
-        8 | 9 if i % 2 == 0 => vec![Accept, Forward, Assign, Idle, Idle, Forward],
+        8 | 9 if i.is_multiple_of(2) => vec![Accept, Forward, Assign, Idle, Idle, Forward],
         _ => happy.to_vec(),
     }
 }
@@ -440,7 +440,7 @@ async fn play(
         let audit = AuditEvent::new(
             at,
             format!("user:{}", actor.user_id),
-            &format!("dossier.{}", applied.kind.as_str()),
+            format!("dossier.{}", applied.kind.as_str()),
             Outcome::Success,
         )
         .agency(d.current_agency.clone())

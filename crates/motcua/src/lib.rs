@@ -9,5 +9,6 @@ pub mod demo;
 pub mod demo_dossiers;
 pub mod import;
 pub mod settings;
+pub mod synthetic;
 pub mod telemetry;
 pub mod users;

@@ -47,6 +47,12 @@ enum Command {
     },
     /// Print the effective configuration (secrets redacted).
     Config,
+    /// Write N realistic synthetic dossiers (a year of a province's traffic) for load tests.
+    Synthetic {
+        /// How many.
+        #[arg(long, default_value_t = 1_000_000)]
+        dossiers: u64,
+    },
     /// Working-time calendar: due dates, days off, lunar dates; import and export the calendar.
     Calendar {
         #[command(subcommand)]
@@ -134,6 +140,24 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => import_procedures(&settings, clock.as_ref(), &file, valid_from).await,
         Command::Config => {
             writeln!(std::io::stdout(), "{settings:#?}")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Synthetic { dossiers } => {
+            let cfg = settings.db_config()?;
+            let db = motcua_store::Db::connect(&cfg).await?;
+            let bar = indicatif::ProgressBar::new(dossiers);
+            let started = std::time::Instant::now();
+            let n =
+                motcua::synthetic::generate(&db, clock.now(), dossiers, |n| bar.set_position(n))
+                    .await?;
+            bar.finish_and_clear();
+            db.analyze().await?;
+            db.close().await;
+            writeln!(
+                std::io::stdout(),
+                "{n} hồ sơ tổng hợp đã ghi trong {:.1} s.",
+                started.elapsed().as_secs_f64()
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Calendar { what } => calendar_cli::run(&settings, clock.as_ref(), what).await,

@@ -258,6 +258,14 @@ impl Db {
         Ok(())
     }
 
+    /// Refreshes the planner's statistics after a bulk load (`ANALYZE`).
+    pub async fn analyze(&self) -> StoreResult<()> {
+        on_pool!(self, write, |p, _e| {
+            sqlx::query("ANALYZE").execute(p).await?;
+        });
+        Ok(())
+    }
+
     /// Closes all connections (graceful shutdown: lets SQLite checkpoint the WAL).
     pub async fn close(&self) {
         match &self.pools {

@@ -177,6 +177,13 @@ pub trait DossierStore: Send + Sync {
         build: BuildDossier,
     ) -> StoreResult<Created>;
 
+    /// The dossier code recorded for an idempotency key, with the request hash.
+    async fn idempotent_submission(
+        &self,
+        owner: &str,
+        key: &str,
+    ) -> StoreResult<Option<(String, String)>>;
+
     /// Writes a changed dossier if its stored revision is still `expected_revision`
     /// ([`StoreError::Conflict`] otherwise).
     async fn update_dossier(
@@ -228,6 +235,11 @@ pub trait DossierStore: Send + Sync {
 
     /// Dossier count (for monitoring and benchmarks).
     async fn dossier_count(&self) -> StoreResult<i64>;
+
+    /// Writes dossiers made elsewhere (a migration from another system, synthetic load-test
+    /// data) in one transaction, and moves the daily code sequences past their codes so that
+    /// new submissions never collide with them.
+    async fn insert_dossiers(&self, dossiers: &[Dossier]) -> StoreResult<()>;
 }
 
 const SUMMARY_COLUMNS: &str = "code, procedure_code, applicant_name, status, national_status, \
@@ -365,6 +377,23 @@ impl DossierStore for Db {
             }
         });
         Ok(out)
+    }
+
+    async fn idempotent_submission(
+        &self,
+        owner: &str,
+        key: &str,
+    ) -> StoreResult<Option<(String, String)>> {
+        Ok(on_pool!(self, write, |p, _e| {
+            sqlx::query_as(
+                "SELECT dossier_code, request_hash FROM idempotency_keys \
+                 WHERE owner = $1 AND key = $2",
+            )
+            .bind(owner)
+            .bind(key)
+            .fetch_optional(p)
+            .await?
+        }))
     }
 
     async fn update_dossier(
@@ -619,6 +648,37 @@ impl DossierStore for Db {
             .bind(DbTime(now))
             .execute(&mut *tx)
             .await?;
+        });
+        Ok(())
+    }
+
+    async fn insert_dossiers(&self, dossiers: &[Dossier]) -> StoreResult<()> {
+        let mut last: std::collections::BTreeMap<(String, String), i64> = Default::default();
+        for d in dossiers {
+            let day = d.code.day().map(|d| d.to_string()).unwrap_or_default();
+            let e = last.entry((d.code.prefix().to_owned(), day)).or_default();
+            *e = (*e).max(i64::from(d.code.sequence()));
+        }
+        with_tx!(self, |tx, e| {
+            for d in dossiers {
+                insert_dossier!(&mut *tx, d);
+            }
+            let sql = crate::db::dialect(
+                e,
+                "INSERT INTO dossier_sequences (prefix, day, last) VALUES ($1, $2, $3) \
+                 ON CONFLICT (prefix, day) DO UPDATE SET last = max(last, excluded.last)",
+                "INSERT INTO dossier_sequences (prefix, day, last) VALUES ($1, $2, $3) \
+                 ON CONFLICT (prefix, day) DO UPDATE SET \
+                 last = GREATEST(dossier_sequences.last, excluded.last)",
+            );
+            for ((prefix, day), n) in &last {
+                sqlx::query(sql)
+                    .bind(prefix)
+                    .bind(day)
+                    .bind(*n)
+                    .execute(&mut *tx)
+                    .await?;
+            }
         });
         Ok(())
     }

@@ -23,8 +23,9 @@ use motcua_core::{
     identity::{Role, Scope},
 };
 use motcua_store::{
-    Accompanying, AuditFilter, AuditStore, Created, Creation, Db, DossierStore, DossierSummary,
-    FileMeta, IdempotencyKey, InboxQuery, NewMail, OutboxStore, PublicStatus, StoreError,
+    Accompanying, AuditFilter, AuditStore, BuildDossier, Created, Creation, Db, DossierStore,
+    DossierSummary, FileMeta, IdempotencyKey, InboxQuery, NewMail, OutboxStore, PublicStatus,
+    StoreError,
 };
 
 use crate::{at, contract};
@@ -169,11 +170,7 @@ fn mail(id: &str) -> NewMail {
 }
 
 /// Builds a plain submitted dossier with one history entry, one audit event and one mail.
-fn submission(
-    id: &str,
-    agency: &str,
-    submitted: Timestamp,
-) -> Box<dyn FnOnce(DossierCode) -> motcua_store::StoreResult<Creation> + Send> {
+fn submission(id: &str, agency: &str, submitted: Timestamp) -> BuildDossier {
     let id = id.to_owned();
     let agency = agency.to_owned();
     Box::new(move |c: DossierCode| {
@@ -306,9 +303,7 @@ async fn codes_are_unique_under_concurrent_submissions(db: &Db) {
 contract!(codes_are_unique_under_concurrent_submissions);
 
 /// A builder that counts its calls and refuses to build (a replay must never call it).
-fn refusing_builder(
-    calls: &Arc<AtomicUsize>,
-) -> Box<dyn FnOnce(DossierCode) -> motcua_store::StoreResult<Creation> + Send> {
+fn refusing_builder(calls: &Arc<AtomicUsize>) -> BuildDossier {
     let calls = Arc::clone(calls);
     Box::new(move |_| {
         calls.fetch_add(1, Ordering::SeqCst);
@@ -898,10 +893,20 @@ fn summary_of(d: &Dossier) -> DossierSummary {
 const P1: &str = "1.000001";
 const P2: &str = "1.000002";
 
+/// A dossier of the inbox fixture: agency, procedure, status, assignee, legal due, and minutes
+/// after 08:00 when it was submitted.
+type FixtureRow = (
+    &'static str,
+    &'static str,
+    Status,
+    Option<&'static str>,
+    Option<&'static str>,
+    i64,
+);
+
 /// Ten dossiers at three agencies; returned in creation order.
 async fn inbox_fixture(db: &Db) -> Vec<Dossier> {
-    // (agency, procedure, status, assignee, legal due, minutes after 08:00 submitted)
-    let rows: [(&str, &str, Status, Option<&str>, Option<&str>, i64); 10] = [
+    let rows: [FixtureRow; 10] = [
         (
             "bn.a",
             P1,

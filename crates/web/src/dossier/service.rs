@@ -244,33 +244,14 @@ async fn process_for(
         .unwrap_or_else(ProcessTemplate::default_for))
 }
 
-/// The one-stop desk that receives an agency's dossiers: its own service centre (a commune's
-/// bộ phận một cửa), else its parent's (the provincial centre receives for the departments),
-/// else the agency itself.
+/// The one-stop desk that receives an agency's dossiers (see
+/// [`motcua_core::agency::one_stop_desk`]).
 pub fn desk_for(
     catalog: &crate::catalog::Catalog,
     agency: &str,
     today: jiff::civil::Date,
 ) -> String {
-    let centre_under = |parent: &str| {
-        catalog
-            .agencies()
-            .iter()
-            .find(|a| {
-                a.parent.as_deref() == Some(parent)
-                    && a.kind == motcua_core::agency::AgencyKind::ServiceCentre
-                    && a.is_valid_on(today)
-            })
-            .map(|a| a.id.clone())
-    };
-    centre_under(agency)
-        .or_else(|| {
-            catalog
-                .agency(agency)
-                .and_then(|a| a.parent.as_deref())
-                .and_then(centre_under)
-        })
-        .unwrap_or_else(|| agency.to_owned())
+    motcua_core::agency::one_stop_desk(catalog.agencies(), agency, today)
 }
 
 /// A submission accepted by the store.
@@ -535,14 +516,28 @@ pub async fn submit(
             },
         })
     });
-    let created = state
-        .store
-        .create_dossier(&prefix, today, key, build)
-        .await
-        .map_err(|e| match e {
-            StoreError::Conflict(c) if c.contains("9.999") => ApiError::Unavailable(c),
-            other => other.into(),
-        })?;
+    let replay_key = key.clone();
+    let created = match state.store.create_dossier(&prefix, today, key, build).await {
+        Ok(c) => c,
+        // The same key submitted concurrently (PostgreSQL reports the second insert of the key
+        // as a unique violation): the first submission's dossier is the answer.
+        Err(StoreError::Conflict(c)) if c.contains("idempotency") => {
+            let k = replay_key.ok_or_else(|| ApiError::Conflict(c.clone()))?;
+            let (code, hash) = state
+                .store
+                .idempotent_submission(&k.owner, &k.key)
+                .await?
+                .ok_or(ApiError::Conflict(c))?;
+            Created::Replayed {
+                code: DossierCode::parse(&code).map_err(|e| ApiError::Internal(e.to_string()))?,
+                same_request: hash == k.request_hash,
+            }
+        }
+        Err(StoreError::Conflict(c)) if c.contains("9.999") => {
+            return Err(ApiError::Unavailable(c));
+        }
+        Err(e) => return Err(e.into()),
+    };
     Ok(Submitted { created })
 }
 
