@@ -120,7 +120,9 @@ pub async fn generate(
         "no agency offers procedures: load the demo data first"
     );
     let mut rng = Lcg(now.as_second().unsigned_abs() ^ count);
-    let mut seq: HashMap<(String, jiff::civil::Date), u32> = HashMap::new();
+    // Blocks of codes reserved from the store's sequences, so synthetic codes never collide
+    // with dossiers already there (or submitted meanwhile).
+    let mut seq: HashMap<(String, jiff::civil::Date), (u32, u32)> = HashMap::new();
     let mut batch = Vec::with_capacity(2000);
     let mut written = 0;
     for _ in 0..count {
@@ -132,9 +134,14 @@ pub async fn generate(
             .checked_sub(SignedDuration::from_mins(age_minutes))
             .context("time range")?;
         let day = vietnam_date(submitted);
-        let n = seq.entry((place.prefix.clone(), day)).or_default();
-        *n += 1;
-        let Ok(code) = DossierCode::new(&place.prefix, day, *n) else {
+        let block = seq.entry((place.prefix.clone(), day)).or_insert((1, 0));
+        if block.0 > block.1 {
+            let first = store.reserve_codes(&place.prefix, day, 64).await?;
+            *block = (first, first + 63);
+        }
+        let n = block.0;
+        block.0 += 1;
+        let Ok(code) = DossierCode::new(&place.prefix, day, n) else {
             continue;
         };
         let p = &stored.procedure;

@@ -108,6 +108,8 @@ pub enum Pools {
 pub struct Db {
     /// The pools (crate-visible so store modules can use [`on_pool!`]).
     pub(crate) pools: Pools,
+    /// SQLite: submissions go through group commit (see [`crate::group`]).
+    pub(crate) group: Option<crate::group::GroupCommit>,
 }
 
 /// Runs `$body` with `$p` bound to the engine's read pool (`read`) or write pool (`write`),
@@ -223,12 +225,14 @@ impl Db {
                     .max_connections(cfg.max_connections.max(1))
                     .connect_with(base.read_only(true))
                     .await?;
+                let group = Some(crate::group::GroupCommit::start(write.clone()));
                 return Ok(Self {
                     pools: Pools::Sqlite { read, write },
+                    group,
                 });
             }
         };
-        let db = Self { pools };
+        let db = Self { pools, group: None };
         db.migrate().await?;
         Ok(db)
     }

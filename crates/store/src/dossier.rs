@@ -16,11 +16,10 @@ use sqlx::QueryBuilder;
 
 use crate::{
     access::push_scope,
-    audit::append_audit,
     codec::DbTime,
     db::{Db, on_pool, with_tx},
     error::{StoreError, StoreResult},
-    outbox::{NewMail, enqueue_mail},
+    outbox::NewMail,
 };
 
 /// What is written with a new dossier or a change.
@@ -236,6 +235,9 @@ pub trait DossierStore: Send + Sync {
     /// Dossier count (for monitoring and benchmarks).
     async fn dossier_count(&self) -> StoreResult<i64>;
 
+    /// Reserves `n` consecutive sequence numbers for `prefix` on `day`; returns the first.
+    async fn reserve_codes(&self, prefix: &str, day: Date, n: u32) -> StoreResult<u32>;
+
     /// Writes dossiers made elsewhere (a migration from another system, synthetic load-test
     /// data) in one transaction, and moves the daily code sequences past their codes so that
     /// new submissions never collide with them.
@@ -281,16 +283,24 @@ fn summary(r: SummaryRow) -> StoreResult<DossierSummary> {
 macro_rules! append_history {
     ($conn:expr, $dossier_id:expr, $entries:expr) => {{
         for h in $entries {
-            let h: &HistoryEntry = h;
+            let h: &motcua_core::dossier::HistoryEntry = h;
             sqlx::query(
                 "INSERT INTO dossier_events (dossier_id, seq, at, actor_id, actor_name, action, \
                  status, summary) SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4, $5, $6, $7 \
                  FROM dossier_events WHERE dossier_id = $1",
             )
             .bind($dossier_id)
-            .bind(DbTime(h.at))
-            .bind(h.actor.as_ref().map(|p: &Person| p.user_id.clone()))
-            .bind(h.actor.as_ref().map(|p: &Person| p.name.clone()))
+            .bind($crate::codec::DbTime(h.at))
+            .bind(
+                h.actor
+                    .as_ref()
+                    .map(|p: &motcua_core::dossier::Person| p.user_id.clone()),
+            )
+            .bind(
+                h.actor
+                    .as_ref()
+                    .map(|p: &motcua_core::dossier::Person| p.name.clone()),
+            )
             .bind(&h.action)
             .bind(h.status.as_str())
             .bind(&h.summary)
@@ -300,18 +310,86 @@ macro_rules! append_history {
     }};
 }
 
+pub(crate) use append_history;
+
 /// Audit events and mails.
 macro_rules! append_accompanying {
     ($conn:expr, $with:expr) => {{
-        let with: &Accompanying = $with;
+        let with: &$crate::dossier::Accompanying = $with;
         for e in &with.audit {
-            append_audit!(&mut *$conn, e);
+            $crate::audit::append_audit!(&mut *$conn, e);
         }
         for m in &with.mails {
-            enqueue_mail!(&mut *$conn, m);
+            $crate::outbox::enqueue_mail!(&mut *$conn, m);
         }
     }};
 }
+pub(crate) use append_accompanying;
+
+/// The body of a submission inside the transaction `$tx` (shared by the plain path and
+/// SQLite's group commit). Evaluates to `Created`; errors return with `?`.
+macro_rules! create_in {
+    ($tx:ident, $prefix:expr, $day:expr, $key:expr, $build:expr) => {{
+        let prefix: &str = $prefix;
+        let day: jiff::civil::Date = $day;
+        let key: Option<$crate::dossier::IdempotencyKey> = $key;
+        let build: $crate::dossier::BuildDossier = $build;
+        let seen: Option<(String, String)> = match &key {
+            Some(k) => {
+                sqlx::query_as(
+                    "SELECT dossier_code, request_hash FROM idempotency_keys \
+                         WHERE owner = $1 AND key = $2",
+                )
+                .bind(&k.owner)
+                .bind(&k.key)
+                .fetch_optional(&mut *$tx)
+                .await?
+            }
+            None => None,
+        };
+        if let (Some((code, hash)), Some(k)) = (seen, &key) {
+            let code = motcua_core::dossier::DossierCode::parse(&code).map_err(|_| {
+                $crate::error::StoreError::Corrupt(format!("dossier code {code:?}"))
+            })?;
+            $crate::dossier::Created::Replayed {
+                code,
+                same_request: hash == k.request_hash,
+            }
+        } else {
+            let (seq,): (i64,) = sqlx::query_as(
+                "INSERT INTO dossier_sequences (prefix, day, last) VALUES ($1, $2, 1) \
+                     ON CONFLICT (prefix, day) DO UPDATE SET last = dossier_sequences.last + 1 \
+                     RETURNING last",
+            )
+            .bind(prefix)
+            .bind(day.to_string())
+            .fetch_one(&mut *$tx)
+            .await?;
+            let seq = u32::try_from(seq).unwrap_or(u32::MAX);
+            let code = motcua_core::dossier::DossierCode::new(prefix, day, seq)
+                .map_err(|e| $crate::error::StoreError::Conflict(e.to_string()))?;
+            let $crate::dossier::Creation { dossier, with } = build(code.clone())?;
+            $crate::dossier::insert_dossier!(&mut *$tx, &dossier);
+            $crate::dossier::append_history!(&mut *$tx, &dossier.id, &with.history);
+            $crate::dossier::append_accompanying!(&mut *$tx, &with);
+            if let Some(k) = &key {
+                sqlx::query(
+                    "INSERT INTO idempotency_keys (owner, key, request_hash, dossier_code, \
+                         created_at) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(&k.owner)
+                .bind(&k.key)
+                .bind(&k.request_hash)
+                .bind(code.as_str())
+                .bind($crate::codec::DbTime(dossier.submitted_at))
+                .execute(&mut *$tx)
+                .await?;
+            }
+            $crate::dossier::Created::New(code)
+        }
+    }};
+}
+pub(crate) use create_in;
 
 #[async_trait]
 impl DossierStore for Db {
@@ -322,60 +400,10 @@ impl DossierStore for Db {
         key: Option<IdempotencyKey>,
         build: BuildDossier,
     ) -> StoreResult<Created> {
-        let out = with_tx!(self, |tx, _e| {
-            let seen: Option<(String, String)> = match &key {
-                Some(k) => {
-                    sqlx::query_as(
-                        "SELECT dossier_code, request_hash FROM idempotency_keys \
-                         WHERE owner = $1 AND key = $2",
-                    )
-                    .bind(&k.owner)
-                    .bind(&k.key)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                }
-                None => None,
-            };
-            if let (Some((code, hash)), Some(k)) = (seen, &key) {
-                let code = DossierCode::parse(&code)
-                    .map_err(|_| StoreError::Corrupt(format!("dossier code {code:?}")))?;
-                Created::Replayed {
-                    code,
-                    same_request: hash == k.request_hash,
-                }
-            } else {
-                let (seq,): (i64,) = sqlx::query_as(
-                    "INSERT INTO dossier_sequences (prefix, day, last) VALUES ($1, $2, 1) \
-                     ON CONFLICT (prefix, day) DO UPDATE SET last = dossier_sequences.last + 1 \
-                     RETURNING last",
-                )
-                .bind(prefix)
-                .bind(day.to_string())
-                .fetch_one(&mut *tx)
-                .await?;
-                let seq = u32::try_from(seq).unwrap_or(u32::MAX);
-                let code = DossierCode::new(prefix, day, seq)
-                    .map_err(|e| StoreError::Conflict(e.to_string()))?;
-                let Creation { dossier, with } = build(code.clone())?;
-                insert_dossier!(&mut *tx, &dossier);
-                append_history!(&mut *tx, &dossier.id, &with.history);
-                append_accompanying!(&mut *tx, &with);
-                if let Some(k) = &key {
-                    sqlx::query(
-                        "INSERT INTO idempotency_keys (owner, key, request_hash, dossier_code, \
-                         created_at) VALUES ($1, $2, $3, $4, $5)",
-                    )
-                    .bind(&k.owner)
-                    .bind(&k.key)
-                    .bind(&k.request_hash)
-                    .bind(code.as_str())
-                    .bind(DbTime(dossier.submitted_at))
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                Created::New(code)
-            }
-        });
+        if let Some(group) = &self.group {
+            return group.submit(prefix, day, key, build).await;
+        }
+        let out = with_tx!(self, |tx, _e| { create_in!(tx, prefix, day, key, build) });
         Ok(out)
     }
 
@@ -683,6 +711,22 @@ impl DossierStore for Db {
         Ok(())
     }
 
+    async fn reserve_codes(&self, prefix: &str, day: Date, n: u32) -> StoreResult<u32> {
+        let (last,): (i64,) = with_tx!(self, |tx, _e| {
+            sqlx::query_as(
+                "INSERT INTO dossier_sequences (prefix, day, last) VALUES ($1, $2, $3) \
+                 ON CONFLICT (prefix, day) DO UPDATE SET last = dossier_sequences.last + $3 \
+                 RETURNING last",
+            )
+            .bind(prefix)
+            .bind(day.to_string())
+            .bind(i64::from(n))
+            .fetch_one(&mut *tx)
+            .await?
+        });
+        u32::try_from(last - i64::from(n) + 1).map_err(|_| StoreError::Corrupt("sequence".into()))
+    }
+
     async fn dossier_count(&self) -> StoreResult<i64> {
         let (n,): (i64,) = on_pool!(self, read, |p, _e| {
             sqlx::query_as("SELECT COUNT(*) FROM dossiers")
@@ -696,7 +740,7 @@ impl DossierStore for Db {
 /// Inserts a dossier row.
 macro_rules! insert_dossier {
     ($conn:expr, $d:expr) => {{
-        let d: &Dossier = $d;
+        let d: &motcua_core::dossier::Dossier = $d;
         sqlx::query(
             "INSERT INTO dossiers (id, code, procedure_code, receiving_agency, competent_agency, \
              current_agency, status, national_status, owner_id, assignee_id, assignee_name, \
@@ -716,19 +760,19 @@ macro_rules! insert_dossier {
         .bind(d.assignee.as_ref().map(|a| a.user_id.clone()))
         .bind(d.assignee.as_ref().map(|a| a.name.clone()))
         .bind(&d.applicant.name)
-        .bind(DbTime(d.submitted_at))
-        .bind(d.due.legal.map(DbTime))
-        .bind(d.due.kpi.map(DbTime))
-        .bind(d.finished_at.map(DbTime))
-        .bind(d.returned_at.map(DbTime))
-        .bind(DbTime(d.submitted_at))
+        .bind($crate::codec::DbTime(d.submitted_at))
+        .bind(d.due.legal.map($crate::codec::DbTime))
+        .bind(d.due.kpi.map($crate::codec::DbTime))
+        .bind(d.finished_at.map($crate::codec::DbTime))
+        .bind(d.returned_at.map($crate::codec::DbTime))
+        .bind($crate::codec::DbTime(d.submitted_at))
         .bind(d.revision)
         .bind(serde_json::to_string(d)?)
         .execute(&mut *$conn)
         .await?;
     }};
 }
-use insert_dossier;
+pub(crate) use insert_dossier;
 
 fn push_inbox_filters<DB>(qb: &mut QueryBuilder<DB>, q: &InboxQuery)
 where

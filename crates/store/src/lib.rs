@@ -15,6 +15,7 @@ pub mod codec;
 pub mod db;
 pub mod dossier;
 pub mod error;
+pub mod group;
 pub mod identity;
 pub mod meta;
 pub mod outbox;
