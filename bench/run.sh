@@ -51,13 +51,22 @@ curl -sf $base/api/v1/procedures/1.001193 | python3 -c "
 import json,sys
 p=json.load(sys.stdin)
 n=len(p['cases'][0]['components'])
-print(json.dumps({'procedure':'1.001193','agency':'bn.x07210','return_method':'online',
+print(json.dumps({'procedure':'1.001193','agency':'__AGENCY__','return_method':'online',
  'applicant':{'kind':'individual','name':'Nguyễn Văn An','citizen_id':'024090001234','phone':'0912345678',
               'email':None,'address':None,'tax_code':None},
  'components':[{'index':i,'files':['$file']} for i in range(n)]}))" >"$data/body.json"
-echo "== $engine, $(nproc) cores, $(date -u +%FT%TZ)"
+curl -sf $base/api/v1/agencies | python3 -c "
+import json,sys
+def walk(nodes):
+    for n in nodes:
+        a=n.get('agency',n)
+        if a.get('kind')=='commune_committee' and a.get('valid_to') is None: print(a['id'])
+        walk(n.get('children',[]))
+d=json.load(sys.stdin)
+walk(d if isinstance(d,list) else d.get('items',d.get('agencies',[])))" >"$data/agencies.txt"
+echo "== $engine, $(nproc) cores, $(date -u +%FT%TZ), $(wc -l <"$data/agencies.txt") communes"
 run "hello world (/healthz)" -c64 -d"$duration" -s bench/wrk/get.lua $base/healthz
-TOKEN=$citizen BODY=$data/body.json run "submit (c32)" -c32 -d"$duration" -s bench/wrk/submit.lua $base
+TOKEN=$citizen BODY=$data/body.json AGENCIES=$data/agencies.txt run "submit (c32)" -c32 -d"$duration" -s bench/wrk/submit.lua $base
 curl -sf "$base/api/v1/me/dossiers" -H "authorization: Bearer $citizen" |
   python3 -c 'import json,sys; [print(i["code"]) for i in json.load(sys.stdin)["items"]]' >"$data/codes.txt"
 CODES=$data/codes.txt run "public lookup (c64)" -c64 -d"$duration" -s bench/wrk/lookup.lua $base
@@ -77,7 +86,7 @@ for q in "receiver1 ward desk|$receiver|/api/v1/inbox" \
   TOKEN=$tok run "inbox: $name" -c8 -d10s -s bench/wrk/get.lua "$base$path"
 done
 CODES=$data/codes.txt run "public lookup, 1M (c64)" -c64 -d"$duration" -s bench/wrk/lookup.lua $base
-TOKEN=$citizen BODY=$data/body.json run "submit, 1M (c32)" -c32 -d"$duration" -s bench/wrk/submit.lua $base
+TOKEN=$citizen BODY=$data/body.json AGENCIES=$data/agencies.txt run "submit, 1M (c32)" -c32 -d"$duration" -s bench/wrk/submit.lua $base
 stop
 [[ $engine == sqlite ]] && du -sh "$data"
 rm -rf "$data"

@@ -264,8 +264,14 @@ impl Db {
 
     /// Refreshes the planner's statistics after a bulk load (`ANALYZE`).
     pub async fn analyze(&self) -> StoreResult<()> {
-        on_pool!(self, write, |p, _e| {
+        on_pool!(self, write, |p, e| {
             sqlx::query("ANALYZE").execute(p).await?;
+            if e == Engine::Sqlite {
+                // Fold the bulk load's write-ahead log into the database now, not under load.
+                sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                    .execute(p)
+                    .await?;
+            }
         });
         Ok(())
     }

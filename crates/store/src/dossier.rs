@@ -126,7 +126,9 @@ pub struct InboxQuery {
     pub agency: Option<String>,
     /// Only these statuses (empty: every status).
     pub statuses: Vec<Status>,
-    /// Only dossiers due at or before this instant.
+    /// Only open dossiers (submitted, processing, awaiting a supplement, done but not returned).
+    pub open_only: bool,
+    /// Only dossiers with a legal due at or before this instant.
     pub due_before: Option<Timestamp>,
     /// Only this procedure.
     pub procedure: Option<String>,
@@ -437,7 +439,7 @@ impl DossierStore for Db {
                 "UPDATE dossiers SET current_agency = $1, competent_agency = $2, status = $3, \
                  national_status = $4, assignee_id = $5, assignee_name = $6, due_at = $7, \
                  kpi_due_at = $8, finished_at = $9, returned_at = $10, updated_at = $11, \
-                 revision = $12, body = $13 WHERE id = $14 AND revision = $15",
+                 revision = $12, body = $13, queue_at = $16 WHERE id = $14 AND revision = $15",
             )
             .bind(&dossier.current_agency)
             .bind(&dossier.competent_agency)
@@ -454,6 +456,7 @@ impl DossierStore for Db {
             .bind(&body)
             .bind(&dossier.id)
             .bind(expected_revision)
+            .bind(DbTime(dossier.queue_at()))
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -551,7 +554,7 @@ impl DossierStore for Db {
             let mut qb =
                 QueryBuilder::new(format!("SELECT {SUMMARY_COLUMNS} FROM dossiers WHERE "));
             push_inbox_filters(&mut qb, q);
-            qb.push(" ORDER BY due_at IS NULL, due_at, submitted_at, code LIMIT ")
+            qb.push(" ORDER BY queue_at, submitted_at, code LIMIT ")
                 .push_bind(limit)
                 .push(" OFFSET ")
                 .push_bind(offset);
@@ -745,8 +748,8 @@ macro_rules! insert_dossier {
             "INSERT INTO dossiers (id, code, procedure_code, receiving_agency, competent_agency, \
              current_agency, status, national_status, owner_id, assignee_id, assignee_name, \
              applicant_name, submitted_at, due_at, kpi_due_at, finished_at, returned_at, \
-             updated_at, revision, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
-             $12, $13, $14, $15, $16, $17, $18, $19, $20)",
+             updated_at, revision, body, queue_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+             $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)",
         )
         .bind(&d.id)
         .bind(d.code.as_str())
@@ -768,6 +771,7 @@ macro_rules! insert_dossier {
         .bind($crate::codec::DbTime(d.submitted_at))
         .bind(d.revision)
         .bind(serde_json::to_string(d)?)
+        .bind($crate::codec::DbTime(d.queue_at()))
         .execute(&mut *$conn)
         .await?;
     }};
@@ -787,6 +791,10 @@ where
     if let Some(a) = &q.agency {
         qb.push(" AND current_agency = ").push_bind(a.clone());
     }
+    if q.open_only {
+        // Literal, so both engines can use the partial indexes on open dossiers.
+        qb.push(" AND status IN ('submitted', 'processing', 'awaiting_supplement', 'done')");
+    }
     if !q.statuses.is_empty() {
         qb.push(" AND status IN (");
         let mut list = qb.separated(", ");
@@ -796,7 +804,9 @@ where
         qb.push(")");
     }
     if let Some(t) = q.due_before {
-        qb.push(" AND due_at <= ").push_bind(DbTime(t));
+        qb.push(" AND queue_at <= ")
+            .push_bind(DbTime(t))
+            .push(" AND due_at IS NOT NULL");
     }
     if let Some(p) = &q.procedure {
         qb.push(" AND procedure_code = ").push_bind(p.clone());

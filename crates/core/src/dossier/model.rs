@@ -539,6 +539,15 @@ impl Dossier {
         }
     }
 
+    /// When the dossier needs attention, the inbox's order: its legal due, else (waiting at the
+    /// desk) its intake deadline, else its submission.
+    pub fn queue_at(&self) -> Timestamp {
+        self.due
+            .legal
+            .or(self.intake_due)
+            .unwrap_or(self.submitted_at)
+    }
+
     /// The current step, once accepted.
     pub fn current_step(&self) -> Option<&super::Step> {
         self.accepted_at?;

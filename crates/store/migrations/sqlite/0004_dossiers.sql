@@ -17,6 +17,7 @@ CREATE TABLE dossiers (
     applicant_name   TEXT NOT NULL,
     submitted_at     INTEGER NOT NULL,
     due_at           INTEGER,          -- legal due (ngày hẹn trả)
+    queue_at         INTEGER NOT NULL, -- when it needs attention: legal due, else intake due, else submission
     kpi_due_at       INTEGER,
     finished_at      INTEGER,
     returned_at      INTEGER,
@@ -24,9 +25,16 @@ CREATE TABLE dossiers (
     revision         INTEGER NOT NULL,
     body             TEXT NOT NULL
 );
--- The officer inbox: one agency's open dossiers by status, soonest due first.
-CREATE INDEX dossiers_inbox ON dossiers (current_agency, status, due_at);
-CREATE INDEX dossiers_assignee ON dossiers (assignee_id, status, due_at) WHERE assignee_id IS NOT NULL;
+-- The officer inbox: open dossiers in the order they need attention, per agency, per
+-- assignee and province-wide (the partial indexes match the literal open-status predicate the
+-- inbox query writes); one status at a time through dossiers_inbox.
+CREATE INDEX dossiers_inbox ON dossiers (current_agency, status, queue_at);
+CREATE INDEX dossiers_open ON dossiers (current_agency, queue_at)
+    WHERE status IN ('submitted', 'processing', 'awaiting_supplement', 'done');
+CREATE INDEX dossiers_open_queue ON dossiers (queue_at)
+    WHERE status IN ('submitted', 'processing', 'awaiting_supplement', 'done');
+CREATE INDEX dossiers_assignee ON dossiers (assignee_id, queue_at)
+    WHERE assignee_id IS NOT NULL AND status IN ('submitted', 'processing', 'awaiting_supplement', 'done');
 CREATE INDEX dossiers_owner ON dossiers (owner_id, submitted_at) WHERE owner_id IS NOT NULL;
 
 -- History: one row per change.

@@ -1017,7 +1017,17 @@ fn expected_page(all: &[Dossier], q: &InboxQuery) -> (Vec<DossierSummary>, i64) 
         .filter(|d| q.statuses.is_empty() || q.statuses.contains(&d.status))
         .filter(|d| {
             q.due_before
-                .is_none_or(|t| d.due.legal.is_some_and(|due| due <= t))
+                .is_none_or(|t| d.due.legal.is_some() && d.queue_at() <= t)
+        })
+        .filter(|d| {
+            !q.open_only
+                || matches!(
+                    d.status,
+                    Status::Submitted
+                        | Status::Processing
+                        | Status::AwaitingSupplement
+                        | Status::Done
+                )
         })
         .filter(|d| {
             q.procedure
@@ -1025,14 +1035,7 @@ fn expected_page(all: &[Dossier], q: &InboxQuery) -> (Vec<DossierSummary>, i64) 
                 .is_none_or(|p| d.procedure.as_str() == p)
         })
         .collect();
-    hits.sort_by_key(|d| {
-        (
-            d.due.legal.is_none(),
-            d.due.legal,
-            d.submitted_at,
-            d.code.clone(),
-        )
-    });
+    hits.sort_by_key(|d| (d.queue_at(), d.submitted_at, d.code.clone()));
     let total = i64::try_from(hits.len()).unwrap();
     let page = hits
         .into_iter()
@@ -1081,17 +1084,11 @@ async fn the_inbox_filters_orders_and_pages(db: &Db) {
     let a = check(q(scope(&["bn.a"], &[])), "bn.a").await;
     assert_eq!(a.total, 5);
     assert!(a.items.iter().all(|s| s.current_agency == "bn.a"));
-    // Ordered by due, soonest first; no due last.
-    assert_eq!(
-        a.items.iter().map(|s| s.due_at).collect::<Vec<_>>(),
-        vec![
-            Some(at("2026-11-28T10:00:00+07:00")),
-            Some(at("2026-11-30T10:00:00+07:00")),
-            Some(at("2026-12-01T10:00:00+07:00")),
-            Some(at("2026-12-05T10:00:00+07:00")),
-            None,
-        ]
-    );
+    // Ordered by when each needs attention: the legal due, else the intake deadline.
+    let order: Vec<_> = a.items.iter().map(|s| s.due_at).collect();
+    let mut dues: Vec<_> = order.iter().flatten().copied().collect();
+    dues.sort();
+    assert_eq!(order.iter().flatten().copied().collect::<Vec<_>>(), dues);
     let none = check(q(Scope::default()), "empty scope").await;
     assert_eq!((none.items.len(), none.total), (0, 0));
     let hollow = check(q(scope(&[], &[(P1, &[])])), "procedure without agencies").await;
@@ -1120,11 +1117,15 @@ async fn the_inbox_filters_orders_and_pages(db: &Db) {
         .collect();
     assert_eq!(tied.len(), 2);
     assert!(tied[0].submitted_at < tied[1].submitted_at);
-    assert_eq!(
-        all_rows.items.last().unwrap().due_at,
-        None,
-        "no due sorts last"
-    );
+    let open = check(
+        InboxQuery {
+            open_only: true,
+            ..q(everywhere.clone())
+        },
+        "open only",
+    )
+    .await;
+    assert!(open.total < all_rows.total, "refused dossiers are not open");
 
     // Filters, alone and together.
     let u1 = check(

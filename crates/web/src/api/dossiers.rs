@@ -245,7 +245,9 @@ pub struct InboxParams {
     pub mine: Option<bool>,
     /// Only dossiers now at this agency.
     pub unit: Option<String>,
-    /// Only this status (`submitted`, `processing`, `awaiting_supplement`, `done` …).
+    /// Only this status (`submitted`, `processing`, `awaiting_supplement`, `done`, `returned`,
+    /// `refused`, `withdrawn`, `stopped`), or `all`. Default: the open ones (submitted,
+    /// processing, awaiting a supplement, done but not yet returned).
     pub status: Option<String>,
     /// Only dossiers due within this many working hours.
     pub due_within_hours: Option<f64>,
@@ -269,7 +271,8 @@ pub struct DossierPage {
 }
 
 /// The officer inbox: dossiers at the agencies where the caller holds `dossier.read` (the
-/// permission filter runs inside the query), soonest due first.
+/// permission filter runs inside the query), in the order they need attention (legal due, else
+/// the desk's intake deadline).
 #[utoipa::path(
     get,
     path = "/api/v1/inbox",
@@ -303,7 +306,9 @@ pub async fn inbox(
             "Tham số page phải từ 1 đến 10000.",
         ));
     }
+    let mut open_only = false;
     let mut statuses = match p.status.as_deref() {
+        Some("all") => Vec::new(),
         Some(s) => vec![Status::parse(s).ok_or_else(|| {
             ApiError::bad_request(
                 "invalid_parameter",
@@ -313,7 +318,10 @@ pub async fn inbox(
                 ),
             )
         })?],
-        None => Vec::new(),
+        None => {
+            open_only = true;
+            Vec::new()
+        }
     };
     let mut due_before = None;
     if p.overdue == Some(true) {
@@ -341,6 +349,7 @@ pub async fn inbox(
         scope: principal.scope(&state, motcua_core::identity::Permission::DossierRead),
         assignee: (p.mine == Some(true)).then(|| principal.user.id.clone()),
         agency: p.unit.clone(),
+        open_only: open_only && statuses.is_empty(),
         statuses,
         due_before,
         procedure: p.procedure.clone(),
