@@ -12,13 +12,16 @@ duration=${DURATION:-15s}
 bin=target/release/motcua
 [[ -x $bin ]] || cargo build --release -p motcua
 command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)"; exit 1; }
-data=$(mktemp -d /tmp/motcua-bench.XXXX)
+# DATA=dir reuses a directory kept by an earlier run (KEEP=1) and measures only the inbox and
+# lookups over what it holds.
+reuse=${DATA:-}
+data=${DATA:-$(mktemp -d /tmp/motcua-bench.XXXX)}
 port=18181
 base=http://127.0.0.1:$port
 export MOTCUA_DEMO_DOSSIERS=0 MOTCUA_LOG__FILTER=warn
 if [[ $engine == postgres ]]; then
   export MOTCUA_DATABASE_URL=$pg_url
-  psql "$pg_url" -qc "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"
+  [[ -n $reuse ]] || psql "$pg_url" -qc "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"
 else
   unset MOTCUA_DATABASE_URL
 fi
@@ -44,6 +47,7 @@ run() { # name, wrk args...
 }
 start
 citizen=$(token citizen1)
+if [[ -z $reuse ]]; then
 file=$(curl -sf -X POST "$base/api/v1/files?name=to-khai.pdf" -H "authorization: Bearer $citizen" \
   -H 'content-type: application/pdf' --data-binary '%PDF-1.4 bench' |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
@@ -74,6 +78,7 @@ stop
 echo "-- writing $dossiers synthetic dossiers"
 /usr/bin/time -f "   %e s, %M KiB" $bin synthetic --data-dir "$data" --dossiers "$dossiers"
 start
+fi
 receiver=$(token receiver1); handler=$(token handler1); leader=$(token leader1)
 control=$(token control1); desk=$(token receiver2)
 for q in "receiver1 ward desk|$receiver|/api/v1/inbox" \
@@ -86,7 +91,7 @@ for q in "receiver1 ward desk|$receiver|/api/v1/inbox" \
   TOKEN=$tok run "inbox: $name" -c8 -d10s -s bench/wrk/get.lua "$base$path"
 done
 CODES=$data/codes.txt run "public lookup, 1M (c64)" -c64 -d"$duration" -s bench/wrk/lookup.lua $base
-TOKEN=$citizen BODY=$data/body.json AGENCIES=$data/agencies.txt run "submit, 1M (c32)" -c32 -d"$duration" -s bench/wrk/submit.lua $base
+[[ -n $reuse ]] || TOKEN=$citizen BODY=$data/body.json AGENCIES=$data/agencies.txt run "submit, 1M (c32)" -c32 -d"$duration" -s bench/wrk/submit.lua $base
 stop
 [[ $engine == sqlite ]] && du -sh "$data"
-rm -rf "$data"
+[[ -n ${KEEP:-} || -n $reuse ]] || rm -rf "$data"

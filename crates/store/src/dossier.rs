@@ -136,6 +136,8 @@ pub struct InboxQuery {
     pub limit: i64,
     /// Rows to skip.
     pub offset: i64,
+    /// Set by the store: which engine runs the query (planner hints differ).
+    pub engine_hint: Option<crate::db::Engine>,
 }
 
 /// A page of summaries with the total count.
@@ -245,6 +247,9 @@ pub trait DossierStore: Send + Sync {
     /// new submissions never collide with them.
     async fn insert_dossiers(&self, dossiers: &[Dossier]) -> StoreResult<()>;
 }
+
+/// Above this many agencies a scope counts as wide (see `push_inbox_filters`).
+const WIDE_SCOPE: usize = 32;
 
 const SUMMARY_COLUMNS: &str = "code, procedure_code, applicant_name, status, national_status, \
      current_agency, assignee_name, submitted_at, due_at, finished_at";
@@ -550,11 +555,15 @@ impl DossierStore for Db {
     async fn inbox(&self, q: &InboxQuery) -> StoreResult<SummaryPage> {
         let limit = q.limit.clamp(1, 200);
         let offset = q.offset.max(0);
+        let q = &InboxQuery {
+            engine_hint: Some(self.engine()),
+            ..q.clone()
+        };
         let (rows, total): (Vec<SummaryRow>, i64) = on_pool!(self, read, |p, _e| {
             let mut qb =
                 QueryBuilder::new(format!("SELECT {SUMMARY_COLUMNS} FROM dossiers WHERE "));
             push_inbox_filters(&mut qb, q);
-            qb.push(" ORDER BY queue_at, submitted_at, code LIMIT ")
+            qb.push(" ORDER BY queue_at, code LIMIT ")
                 .push_bind(limit)
                 .push(" OFFSET ")
                 .push_bind(offset);
@@ -784,7 +793,16 @@ where
     for<'t> String: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
     for<'t> DbTime: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
 {
-    push_scope(qb, &q.scope, "current_agency", Some("procedure_code"));
+    // A wide scope (a province's procedure control office, hundreds of agencies) is better
+    // served by walking the open-dossier queue in order than by one range per agency and a
+    // sort: `+current_agency` tells SQLite not to use the agency indexes for it.
+    let wide = q.scope.agencies.len() > WIDE_SCOPE && q.agency.is_none() && q.assignee.is_none();
+    let agency_col = if wide && q.engine_hint == Some(crate::db::Engine::Sqlite) {
+        "+current_agency"
+    } else {
+        "current_agency"
+    };
+    push_scope(qb, &q.scope, agency_col, Some("procedure_code"));
     if let Some(a) = &q.assignee {
         qb.push(" AND assignee_id = ").push_bind(a.clone());
     }

@@ -1035,7 +1035,7 @@ fn expected_page(all: &[Dossier], q: &InboxQuery) -> (Vec<DossierSummary>, i64) 
                 .is_none_or(|p| d.procedure.as_str() == p)
         })
         .collect();
-    hits.sort_by_key(|d| (d.queue_at(), d.submitted_at, d.code.clone()));
+    hits.sort_by_key(|d| (d.queue_at(), d.code.clone()));
     let total = i64::try_from(hits.len()).unwrap();
     let page = hits
         .into_iter()
@@ -1109,14 +1109,14 @@ async fn the_inbox_filters_orders_and_pages(db: &Db) {
     assert_eq!(mixed.total, 5);
     let all_rows = check(q(everywhere.clone()), "everything").await;
     assert_eq!(all_rows.total, 10);
-    // Ties on the due are broken by the submission instant.
+    // Ties on the due are broken by the code (receipt day and daily number).
     let tied: Vec<&DossierSummary> = all_rows
         .items
         .iter()
         .filter(|s| s.due_at == Some(at("2026-11-28T10:00:00+07:00")))
         .collect();
     assert_eq!(tied.len(), 2);
-    assert!(tied[0].submitted_at < tied[1].submitted_at);
+    assert!(tied[0].code < tied[1].code);
     let open = check(
         InboxQuery {
             open_only: true,

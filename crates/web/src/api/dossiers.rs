@@ -116,18 +116,29 @@ pub async fn submit_dossier(
             ));
         }
     };
-    let d = state
-        .store
-        .dossier(code.as_str())
-        .await?
-        .ok_or_else(|| ApiError::Internal(format!("dossier {code} vanished")))?;
+    let fresh = match submitted.fresh {
+        Some(f) => f,
+        None => {
+            let d = state
+                .store
+                .dossier(code.as_str())
+                .await?
+                .ok_or_else(|| ApiError::Internal(format!("dossier {code} vanished")))?;
+            service::Fresh {
+                status: d.status,
+                national_status: d.national_status(),
+                due: d.due.legal,
+                intake_due: d.intake_due,
+            }
+        }
+    };
     let receipt = SubmissionReceipt {
         code: code.to_string(),
-        status: d.status,
-        status_label: d.status.label_vi().to_owned(),
-        national_status: d.national_status(),
-        due: d.due.legal,
-        intake_due: d.intake_due,
+        status: fresh.status,
+        status_label: fresh.status.label_vi().to_owned(),
+        national_status: fresh.national_status,
+        due: fresh.due,
+        intake_due: fresh.intake_due,
         replayed,
     };
     let status = if replayed {
@@ -355,6 +366,7 @@ pub async fn inbox(
         procedure: p.procedure.clone(),
         limit,
         offset: (page - 1) * limit,
+        engine_hint: None,
     };
     let result = state.store.inbox(&q).await?;
     let catalog = state.catalog.get();

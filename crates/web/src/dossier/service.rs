@@ -162,8 +162,12 @@ async fn files(
     if ids.len() > 20 {
         return Err(ApiError::invalid(field, "tối đa 20 tệp cho một thành phần"));
     }
-    let mut out = Vec::with_capacity(ids.len());
+    let mut out: Vec<FileRef> = Vec::with_capacity(ids.len());
     for (i, id) in ids.iter().enumerate() {
+        if let Some(seen) = out.iter().find(|f| &f.id == id) {
+            out.push(seen.clone());
+            continue;
+        }
         let meta = match uuid::Uuid::try_parse(id) {
             Ok(_) => state.store.file_meta(id).await?,
             Err(_) => None,
@@ -259,6 +263,21 @@ pub fn desk_for(
 pub struct Submitted {
     /// New or replayed.
     pub created: Created,
+    /// The new dossier's receipt facts (`None` for a replay: read them back).
+    pub fresh: Option<Fresh>,
+}
+
+/// What the submitter is told about a new dossier, taken when it was built (no read back).
+#[derive(Debug, Clone, Copy)]
+pub struct Fresh {
+    /// Status.
+    pub status: Status,
+    /// National status code.
+    pub national_status: u8,
+    /// Legal due.
+    pub due: Option<jiff::Timestamp>,
+    /// Intake deadline.
+    pub intake_due: Option<jiff::Timestamp>,
 }
 
 /// Submits a dossier (online by its applicant, or entered at the desk by an officer).
@@ -452,6 +471,8 @@ pub async fn submit(
         .agency(receiving_id.clone())
         .procedure(code.as_str())
         .with("channel", channel.as_str());
+    let fresh_slot: std::sync::Arc<std::sync::Mutex<Option<Fresh>>> = Default::default();
+    let slot = std::sync::Arc::clone(&fresh_slot);
     let build = Box::new(move |dcode: DossierCode| {
         let mut d = Dossier::submitted(
             Submission {
@@ -502,6 +523,14 @@ pub async fn submit(
             });
         }
         let mails = notify::mail_for(&d, "submit", now).into_iter().collect();
+        if let Ok(mut fresh) = slot.lock() {
+            *fresh = Some(Fresh {
+                status: d.status,
+                national_status: d.national_status(),
+                due: d.due.legal,
+                intake_due: d.intake_due,
+            });
+        }
         let audit = vec![
             audit_base
                 .subject(format!("dossier:{dcode}"))
@@ -538,7 +567,11 @@ pub async fn submit(
         }
         Err(e) => return Err(e.into()),
     };
-    Ok(Submitted { created })
+    let fresh = match created {
+        Created::New(_) => fresh_slot.lock().ok().and_then(|f| *f),
+        Created::Replayed { .. } => None,
+    };
+    Ok(Submitted { created, fresh })
 }
 
 /// Takes an action on a dossier; returns the dossier as changed.
