@@ -262,10 +262,12 @@ impl Db {
         Ok(())
     }
 
-    /// Refreshes the planner's statistics after a bulk load (`ANALYZE`).
+    /// Refreshes the planner's statistics after a bulk load (`ANALYZE`; on PostgreSQL `VACUUM
+    /// ANALYZE`, which also sets the visibility map so counts can be answered from indexes).
     pub async fn analyze(&self) -> StoreResult<()> {
         on_pool!(self, write, |p, e| {
-            sqlx::query("ANALYZE").execute(p).await?;
+            let sql = dialect(e, "ANALYZE", "VACUUM ANALYZE");
+            sqlx::query(sql).execute(p).await?;
             if e == Engine::Sqlite {
                 // Fold the bulk load's write-ahead log into the database now, not under load.
                 sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -562,7 +562,7 @@ impl DossierStore for Db {
         let (rows, total): (Vec<SummaryRow>, i64) = on_pool!(self, read, |p, _e| {
             let mut qb =
                 QueryBuilder::new(format!("SELECT {SUMMARY_COLUMNS} FROM dossiers WHERE "));
-            push_inbox_filters(&mut qb, q);
+            push_inbox_filters(&mut qb, q, false);
             qb.push(" ORDER BY queue_at, code LIMIT ")
                 .push_bind(limit)
                 .push(" OFFSET ")
@@ -572,7 +572,7 @@ impl DossierStore for Db {
                 rows.len() as i64
             } else {
                 let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM dossiers WHERE ");
-                push_inbox_filters(&mut qb, q);
+                push_inbox_filters(&mut qb, q, true);
                 let (n,): (i64,) = qb.build_query_as().fetch_one(p).await?;
                 n
             };
@@ -787,7 +787,9 @@ macro_rules! insert_dossier {
 }
 pub(crate) use insert_dossier;
 
-fn push_inbox_filters<DB>(qb: &mut QueryBuilder<DB>, q: &InboxQuery)
+/// The inbox conditions; `counting` keeps the agency indexes usable (a count over a wide scope
+/// is an index-only sum of one range per agency).
+fn push_inbox_filters<DB>(qb: &mut QueryBuilder<DB>, q: &InboxQuery, counting: bool)
 where
     DB: sqlx::Database,
     for<'t> String: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
@@ -796,7 +798,10 @@ where
     // A wide scope (a province's procedure control office, hundreds of agencies) is better
     // served by walking the open-dossier queue in order than by one range per agency and a
     // sort: `+current_agency` tells SQLite not to use the agency indexes for it.
-    let wide = q.scope.agencies.len() > WIDE_SCOPE && q.agency.is_none() && q.assignee.is_none();
+    let wide = !counting
+        && q.scope.agencies.len() > WIDE_SCOPE
+        && q.agency.is_none()
+        && q.assignee.is_none();
     let agency_col = if wide && q.engine_hint == Some(crate::db::Engine::Sqlite) {
         "+current_agency"
     } else {

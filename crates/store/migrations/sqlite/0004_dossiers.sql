@@ -28,7 +28,7 @@ CREATE TABLE dossiers (
 -- The officer inbox: open dossiers in the order they need attention, per agency, per
 -- assignee and province-wide (the partial indexes match the literal open-status predicate the
 -- inbox query writes); one status at a time through dossiers_inbox.
-CREATE INDEX dossiers_inbox ON dossiers (current_agency, status, queue_at);
+CREATE INDEX dossiers_inbox ON dossiers (current_agency, status, queue_at, due_at);
 CREATE INDEX dossiers_open ON dossiers (current_agency, queue_at)
     WHERE status IN ('submitted', 'processing', 'awaiting_supplement', 'done');
 CREATE INDEX dossiers_open_queue ON dossiers (queue_at)
