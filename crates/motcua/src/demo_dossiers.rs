@@ -21,18 +21,7 @@ use motcua_core::{
 };
 use motcua_store::{Accompanying, Creation, Store};
 
-/// Deterministic pseudo-random numbers (Knuth's MMIX constants).
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (self.0 >> 33) % n.max(1)
-    }
-}
+use crate::synthetic::{Lcg, working_day_limit};
 
 const NAMES: &[&str] = &[
     "Nguyễn Văn An",
@@ -110,10 +99,7 @@ pub async fn generate(store: &dyn Store, now: Timestamp, count: u32) -> anyhow::
             .filter(|o| o.agency_id == office.agency && o.online_level != OnlineLevel::None)
         {
             if let Some(p) = store.current_procedure(&o.procedure_code).await?
-                && let Some(limit) =
-                    p.procedure.methods.iter().filter_map(|m| m.time).find(|t| {
-                        t.unit == TimeUnit::WorkingDays && (1.0..=15.0).contains(&t.amount)
-                    })
+                && let Some(limit) = working_day_limit(&p, 1.0..=15.0)
             {
                 procedures.push((p, limit));
             }

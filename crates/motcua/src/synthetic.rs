@@ -20,16 +20,31 @@ use motcua_core::{
 };
 use motcua_store::Store;
 
-struct Lcg(u64);
+/// Deterministic pseudo-random numbers (Knuth's MMIX constants): the same seed gives the same
+/// data, so demo screens and load tests are reproducible.
+pub(crate) struct Lcg(pub(crate) u64);
 
 impl Lcg {
-    fn next(&mut self, n: u64) -> u64 {
+    /// A number in `0..n`.
+    pub(crate) fn next(&mut self, n: u64) -> u64 {
         self.0 = self
             .0
             .wrapping_mul(6_364_136_223_846_793_005)
             .wrapping_add(1_442_695_040_888_963_407);
         (self.0 >> 33) % n.max(1)
     }
+}
+
+/// The procedure's first time limit in working days within `range`, if any.
+pub(crate) fn working_day_limit(
+    p: &motcua_store::StoredProcedure,
+    range: std::ops::RangeInclusive<f64>,
+) -> Option<motcua_core::catalog::ProcessingTime> {
+    p.procedure
+        .methods
+        .iter()
+        .filter_map(|m| m.time)
+        .find(|t| t.unit == TimeUnit::WorkingDays && range.contains(&t.amount))
 }
 
 struct Place {
@@ -78,10 +93,7 @@ pub async fn generate(
         let mut procedures = Vec::new();
         for o in list.iter().take(60) {
             if let Some(p) = store.current_procedure(&o.procedure_code).await?
-                && let Some(limit) =
-                    p.procedure.methods.iter().filter_map(|m| m.time).find(|t| {
-                        t.unit == TimeUnit::WorkingDays && (0.5..=30.0).contains(&t.amount)
-                    })
+                && let Some(limit) = working_day_limit(&p, 0.5..=30.0)
             {
                 procedures.push((p, limit));
             }

@@ -866,10 +866,7 @@ fn open_consultation(
 }
 
 fn local(t: Timestamp) -> String {
-    let offset = jiff::tz::Offset::from_seconds(7 * 3600).unwrap_or(jiff::tz::Offset::UTC);
-    t.to_zoned(jiff::tz::TimeZone::fixed(offset))
-        .strftime("%H:%M ngày %d/%m/%Y")
-        .to_string()
+    super::model::vn_time_text(t)
 }
 
 /// Marks `c`'s required flag from the catalog's wording: documents the national data marks as

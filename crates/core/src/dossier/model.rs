@@ -591,6 +591,14 @@ pub fn intake_due(
         .ok()
 }
 
+/// An instant as Vietnamese text in Vietnam time, e.g. "09:00 ngày 26/11/2026" (forms, mails).
+pub fn vn_time_text(t: Timestamp) -> String {
+    let offset = jiff::tz::Offset::from_seconds(7 * 3600).unwrap_or(jiff::tz::Offset::UTC);
+    t.to_zoned(jiff::tz::TimeZone::fixed(offset))
+        .strftime("%H:%M ngày %d/%m/%Y")
+        .to_string()
+}
+
 /// Cleans a free-text field (a reason, a note): NFC, trimmed, 1..=`max` characters.
 pub fn text_field(field: &str, input: &str, max: usize) -> Result<String, FieldError> {
     let s = clean_block(input);

@@ -6,12 +6,7 @@ use jiff::Timestamp;
 use motcua_core::dossier::Dossier;
 use motcua_store::NewMail;
 
-fn local(t: Timestamp) -> String {
-    let offset = jiff::tz::Offset::from_seconds(7 * 3600).unwrap_or(jiff::tz::Offset::UTC);
-    t.to_zoned(jiff::tz::TimeZone::fixed(offset))
-        .strftime("%H:%M ngày %d/%m/%Y")
-        .to_string()
-}
+use motcua_core::dossier::model::vn_time_text as local;
 
 /// The mail for a change (`submit` or an action name), when the applicant has an address and
 /// the change concerns them.
