@@ -81,9 +81,13 @@ async fn person(store: &dyn Store, username: &str) -> anyhow::Result<Person> {
     })
 }
 
-/// Generates `count` dossiers unless some exist; returns how many were made.
+/// Marker in `app_meta` once the demo dossiers were generated (a key read at every start is
+/// cheaper than counting a production-sized dossier table).
+pub const DOSSIERS_KEY: &str = "demo_dossiers_at";
+
+/// Generates `count` dossiers once per database; returns how many were made.
 pub async fn generate(store: &dyn Store, now: Timestamp, count: u32) -> anyhow::Result<u32> {
-    if count == 0 || store.dossier_count().await? > 0 {
+    if count == 0 || store.meta(DOSSIERS_KEY).await?.is_some() {
         return Ok(0);
     }
     let calendar = WorkCalendar::standard()?;
@@ -240,6 +244,7 @@ pub async fn generate(store: &dyn Store, now: Timestamp, count: u32) -> anyhow::
             made += 1;
         }
     }
+    store.set_meta(DOSSIERS_KEY, &now.to_string()).await?;
     Ok(made)
 }
 

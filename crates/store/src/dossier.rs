@@ -136,8 +136,6 @@ pub struct InboxQuery {
     pub limit: i64,
     /// Rows to skip.
     pub offset: i64,
-    /// Set by the store: which engine runs the query (planner hints differ).
-    pub engine_hint: Option<crate::db::Engine>,
 }
 
 /// A page of summaries with the total count.
@@ -555,14 +553,10 @@ impl DossierStore for Db {
     async fn inbox(&self, q: &InboxQuery) -> StoreResult<SummaryPage> {
         let limit = q.limit.clamp(1, 200);
         let offset = q.offset.max(0);
-        let q = &InboxQuery {
-            engine_hint: Some(self.engine()),
-            ..q.clone()
-        };
-        let (rows, total): (Vec<SummaryRow>, i64) = on_pool!(self, read, |p, _e| {
+        let (rows, total): (Vec<SummaryRow>, i64) = on_pool!(self, read, |p, e| {
             let mut qb =
                 QueryBuilder::new(format!("SELECT {SUMMARY_COLUMNS} FROM dossiers WHERE "));
-            push_inbox_filters(&mut qb, q, false);
+            push_inbox_filters(&mut qb, q, e, false);
             qb.push(" ORDER BY queue_at, code LIMIT ")
                 .push_bind(limit)
                 .push(" OFFSET ")
@@ -572,7 +566,7 @@ impl DossierStore for Db {
                 rows.len() as i64
             } else {
                 let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM dossiers WHERE ");
-                push_inbox_filters(&mut qb, q, true);
+                push_inbox_filters(&mut qb, q, e, true);
                 let (n,): (i64,) = qb.build_query_as().fetch_one(p).await?;
                 n
             };
@@ -789,8 +783,12 @@ pub(crate) use insert_dossier;
 
 /// The inbox conditions; `counting` keeps the agency indexes usable (a count over a wide scope
 /// is an index-only sum of one range per agency).
-fn push_inbox_filters<DB>(qb: &mut QueryBuilder<DB>, q: &InboxQuery, counting: bool)
-where
+fn push_inbox_filters<DB>(
+    qb: &mut QueryBuilder<DB>,
+    q: &InboxQuery,
+    engine: crate::db::Engine,
+    counting: bool,
+) where
     DB: sqlx::Database,
     for<'t> String: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
     for<'t> DbTime: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
@@ -802,7 +800,7 @@ where
         && q.scope.agencies.len() > WIDE_SCOPE
         && q.agency.is_none()
         && q.assignee.is_none();
-    let agency_col = if wide && q.engine_hint == Some(crate::db::Engine::Sqlite) {
+    let agency_col = if wide && engine == crate::db::Engine::Sqlite {
         "+current_agency"
     } else {
         "current_agency"

@@ -53,10 +53,7 @@ pub struct SubmissionReceipt {
 }
 
 fn hash(body: &[u8]) -> String {
-    sha2::Sha256::digest(body)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::auth::crypto::hex(&sha2::Sha256::digest(body))
 }
 
 /// Submits a dossier. An applicant submits online; an officer holding `dossier.receive` at the
@@ -366,7 +363,6 @@ pub async fn inbox(
         procedure: p.procedure.clone(),
         limit,
         offset: (page - 1) * limit,
-        engine_hint: None,
     };
     let result = state.store.inbox(&q).await?;
     let catalog = state.catalog.get();

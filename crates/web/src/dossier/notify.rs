@@ -13,19 +13,13 @@ use motcua_core::dossier::model::vn_time_text as local;
 pub fn mail_for(d: &Dossier, action: &str, now: Timestamp) -> Option<NewMail> {
     let to = d.applicant.email.clone()?;
     let what = match action {
-        "submit" => match d.due.legal {
-            Some(due) => format!(
+        "submit" | "accept" => match (d.due.legal, d.accepted_at) {
+            (Some(due), _) => format!(
                 "Hồ sơ đã được tiếp nhận. Ngày hẹn trả kết quả: {}.",
                 local(due)
             ),
-            None => "Hồ sơ đã được gửi và đang chờ cán bộ tiếp nhận kiểm tra.".to_owned(),
-        },
-        "accept" => match d.due.legal {
-            Some(due) => format!(
-                "Hồ sơ đã được tiếp nhận. Ngày hẹn trả kết quả: {}.",
-                local(due)
-            ),
-            None => "Hồ sơ đã được tiếp nhận.".to_owned(),
+            (None, Some(_)) => "Hồ sơ đã được tiếp nhận.".to_owned(),
+            (None, None) => "Hồ sơ đã được gửi và đang chờ cán bộ tiếp nhận kiểm tra.".to_owned(),
         },
         "request_supplement" => {
             let items = d

@@ -307,12 +307,17 @@ pub struct DossierItem {
     pub overdue: bool,
 }
 
-/// A list row from a stored summary.
-pub fn item(s: DossierSummary, catalog: &Catalog, now: Timestamp) -> DossierItem {
-    let procedure_name = motcua_core::catalog::ProcedureCode::parse(&s.procedure_code)
+/// The current name of a procedure in the catalog (empty when it is no longer there).
+fn procedure_name(catalog: &Catalog, code: &str) -> String {
+    motcua_core::catalog::ProcedureCode::parse(code)
         .ok()
         .and_then(|c| catalog.procedure(&c).map(|p| p.procedure.name.clone()))
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// A list row from a stored summary.
+pub fn item(s: DossierSummary, catalog: &Catalog, now: Timestamp) -> DossierItem {
+    let procedure_name = procedure_name(catalog, &s.procedure_code);
     DossierItem {
         overdue: s.status == motcua_core::dossier::Status::Processing
             && s.due_at.is_some_and(|d| d < now),
@@ -354,10 +359,7 @@ pub struct PublicLookup {
 
 /// The public lookup answer.
 pub fn public_lookup(p: PublicStatus, catalog: &Catalog) -> PublicLookup {
-    let procedure_name = motcua_core::catalog::ProcedureCode::parse(&p.procedure_code)
-        .ok()
-        .and_then(|c| catalog.procedure(&c).map(|x| x.procedure.name.clone()))
-        .unwrap_or_default();
+    let procedure_name = procedure_name(catalog, &p.procedure_code);
     PublicLookup {
         code: p.code,
         procedure_name,
