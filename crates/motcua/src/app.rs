@@ -86,8 +86,14 @@ pub async fn seal_all(store: &dyn Store, clock: &dyn Clock) {
     }
 }
 
-/// Deletes expired sessions, OIDC flows and one-time tokens every ten minutes.
-fn spawn_purger(store: Arc<dyn Store>, clock: Arc<dyn Clock>, idle_seconds: i64) -> JoinHandle<()> {
+/// Deletes expired sessions, OIDC flows, one-time tokens and stale lockout counters every ten
+/// minutes.
+fn spawn_purger(
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    idle_seconds: i64,
+    throttle_forget: i64,
+) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
         loop {
@@ -97,6 +103,13 @@ fn spawn_purger(store: Arc<dyn Store>, clock: Arc<dyn Clock>, idle_seconds: i64)
                 jiff::Timestamp::from_second(now.as_second() - idle_seconds).unwrap_or(now);
             if let Err(e) = store.purge_expired(now, idle_cutoff).await {
                 tracing::warn!(error = %e, "purging expired sessions failed");
+            }
+            // Lockout and rate counters left alone for a day hold nothing back any more
+            // (failures are forgotten after `auth.lockout_forget_minutes`).
+            let quiet = jiff::Timestamp::from_second(now.as_second() - throttle_forget.max(86_400))
+                .unwrap_or(now);
+            if let Err(e) = store.purge_throttle(quiet, now).await {
+                tracing::warn!(error = %e, "purging old lockout counters failed");
             }
         }
     })
@@ -209,7 +222,12 @@ pub async fn start(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<
             clock.clone(),
             Duration::from_secs(settings.audit.seal_seconds.max(1)),
         ),
-        spawn_purger(store.clone(), clock.clone(), idle_seconds),
+        spawn_purger(
+            store.clone(),
+            clock.clone(),
+            idle_seconds,
+            settings.auth.lockout_forget_minutes.saturating_mul(60),
+        ),
     ];
     tracing::info!(%addr, engine = db.engine().name(), procedures = catalog.get().len(), "motcua is listening");
     let (tx, rx) = oneshot::channel::<()>();

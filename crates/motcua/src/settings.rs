@@ -11,7 +11,7 @@ use std::{
 };
 
 use anyhow::Context;
-use motcua_store::{DbConfig, SqliteDurability, ThrottlePolicy, db::redact_url};
+use motcua_store::{DbConfig, RateLimit, SqliteDurability, ThrottlePolicy, db::redact_url};
 use motcua_web::{
     auth::{AuthConfig, Limits, OidcProviderConfig, client::IpNet},
     mail::{SmtpSecurity, TransportConfig},
@@ -113,10 +113,15 @@ pub struct AuthSettings {
     pub session_idle_minutes: i64,
     /// Hours after login after which a session ends regardless.
     pub session_absolute_hours: i64,
-    /// Failed logins for one identifier before it is locked.
+    /// Failed logins for one identifier from one client network before the identifier is
+    /// locked for that network (other networks, the owner's among them, are not locked).
     pub lockout_threshold: i64,
-    /// Failed logins from one client address before it is locked.
+    /// Failed logins from one client network (an IPv4 /24, an IPv6 /64) before it is locked.
     pub ip_lockout_threshold: i64,
+    /// Login attempts for one identifier from all networks together admitted at once …
+    pub account_attempts_burst: i64,
+    /// … then one more every this many seconds (a wait, never a lockout).
+    pub account_attempts_interval_seconds: i64,
     /// First lockout (seconds); each further failure doubles it.
     pub lockout_seconds: i64,
     /// Longest lockout (seconds).
@@ -138,6 +143,8 @@ impl Default for AuthSettings {
             session_absolute_hours: 12,
             lockout_threshold: 5,
             ip_lockout_threshold: 50,
+            account_attempts_burst: 20,
+            account_attempts_interval_seconds: 30,
             lockout_seconds: 60,
             lockout_max_seconds: 3600,
             lockout_forget_minutes: 15,
@@ -403,6 +410,10 @@ impl Settings {
         };
         c.limits = Limits {
             login_account: lock(a.lockout_threshold),
+            login_account_rate: RateLimit {
+                burst: a.account_attempts_burst.max(1),
+                interval_seconds: a.account_attempts_interval_seconds.max(1),
+            },
             login_ip: lock(a.ip_lockout_threshold),
             otp: lock(a.lockout_threshold),
             ..Limits::default()

@@ -44,7 +44,7 @@ pub use session::{
     ApiTokenInfo, NewApiToken, NewSession, OidcFlow, SessionInfo, SessionLevel, SessionRecord,
     SessionStore,
 };
-pub use throttle::{ThrottlePolicy, ThrottleStore};
+pub use throttle::{RateLimit, ThrottlePolicy, ThrottleStore};
 
 /// Everything the application needs from storage, as one object-safe bundle. The web layer
 /// holds an `Arc<dyn Store>`, so it depends on the contract, not on an engine.

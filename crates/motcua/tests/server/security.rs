@@ -5,7 +5,11 @@
 use std::{sync::Arc, time::Instant};
 
 use jiff::civil::date;
-use motcua_core::{audit::Outcome, clock::FixedClock, identity::Role};
+use motcua_core::{
+    audit::Outcome,
+    clock::{Clock, FixedClock},
+    identity::Role,
+};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -230,7 +234,19 @@ async fn a_planted_session_id_never_survives_login(s: &Server) {
 }
 on_both!(a_planted_session_id_never_survives_login);
 
-async fn guessing_passwords_locks_the_account_everywhere(s: &Server) {
+/// One login attempt through the form; the status.
+async fn attempt(b: &Browser, base: &str, login: &str, password: &str) -> StatusCode {
+    let url = format!("{base}/dang-nhap");
+    let csrf = b.get(&url).await.csrf();
+    b.post_form(
+        &url,
+        &[("csrf", &csrf), ("login", login), ("password", password)],
+    )
+    .await
+    .status
+}
+
+async fn guessing_passwords_locks_the_guesser_out_not_the_owner(s: &Server) {
     let (user, id) = official(s, "brute", "bn.stp", None).await;
     let url = format!("{}/dang-nhap", s.base);
     let b = Browser::fresh();
@@ -263,85 +279,73 @@ async fn guessing_passwords_locks_the_account_everywhere(s: &Server) {
         bodies.windows(2).all(|w| w[0] == w[1]),
         "every failure reads the same"
     );
-    // The right password is refused while locked.
-    let r = b
-        .post_form(
-            &url,
-            &[("csrf", &csrf), ("login", &user), ("password", PASSWORD)],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    // The guesser is locked out, the right password included, and so is every address of its
+    // network (an IPv4 /24 is one client).
+    assert_eq!(
+        attempt(&b, &s.base, &user, PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        attempt(&b.neighbour(250), &s.base, &user, PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "another address of the same /24"
+    );
+    // The owner, elsewhere, is not: guessing a known user name no longer locks its owner out.
+    let owner = Browser::fresh();
+    owner.login(s, &user, PASSWORD).await;
 
-    // Another process on the same database (and another client address) sees the lock: the
-    // state is in the database, not in memory. It also has a low per-address limit, to check
-    // that lock too.
+    // Another process on the same database sees the guesser's lock: the state is in the
+    // database, not in memory. It also has a low per-network limit, to check that lock too.
     let other = start_server(
         s.engine,
         Some(s.db.clone()),
         Arc::new(FixedClock::new(NOW.parse().unwrap())),
         |settings| settings.auth.ip_lockout_threshold = 3,
     );
-    let b2 = Browser::fresh();
-    let url2 = format!("{}/dang-nhap", other.base);
-    let csrf2 = b2.get(&url2).await.csrf();
-    let r = b2
-        .post_form(
-            &url2,
-            &[("csrf", &csrf2), ("login", &user), ("password", PASSWORD)],
-        )
-        .await;
     assert_eq!(
-        r.status,
+        attempt(&b.neighbour(7), &other.base, &user, PASSWORD).await,
         StatusCode::TOO_MANY_REQUESTS,
         "still locked on the other node"
     );
     let api = crate::client()
         .post(format!("{}/api/v1/auth/token", other.base))
-        .header("x-forwarded-for", Browser::fresh().ip)
+        .header("x-forwarded-for", b.neighbour(8).ip)
         .json(&json!({"username": user, "password": PASSWORD}))
         .send()
         .await
         .unwrap();
     assert_eq!(api.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(api.headers().contains_key("retry-after"));
+    let api = crate::client()
+        .post(format!("{}/api/v1/auth/token", other.base))
+        .header("x-forwarded-for", Browser::fresh().ip)
+        .json(&json!({"username": user, "password": PASSWORD, "name": "owner"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        api.status(),
+        StatusCode::CREATED,
+        "the owner's API client is not locked"
+    );
 
     // An unknown account locks exactly the same way: the lockout tells nothing either.
     let ghost = unique("khongco");
     let b3 = Browser::fresh();
-    let csrf3 = b3.get(&url).await.csrf();
     let mut statuses = Vec::new();
     for i in 1..=5 {
-        let r = b3
-            .post_form(
-                &url,
-                &[
-                    ("csrf", &csrf3),
-                    ("login", &ghost),
-                    ("password", &format!("đoán {i}")),
-                ],
-            )
-            .await;
-        statuses.push(r.status);
+        statuses.push(attempt(&b3, &s.base, &ghost, &format!("đoán {i}")).await);
     }
     assert_eq!(statuses[..4], [StatusCode::UNAUTHORIZED; 4]);
     assert_eq!(statuses[4], StatusCode::TOO_MANY_REQUESTS);
 
-    // Per client address: three failures on three different accounts lock the address.
+    // Per client network: three failures on three accounts, from three addresses of one /24,
+    // lock the network, whatever the address or the account.
     let b4 = Browser::fresh();
-    let csrf4 = b4.get(&url2).await.csrf();
     for i in 1..=3 {
-        let r = b4
-            .post_form(
-                &url2,
-                &[
-                    ("csrf", &csrf4),
-                    ("login", &unique("spray")),
-                    ("password", &format!("x{i}")),
-                ],
-            )
-            .await;
+        let status = attempt(&b4.neighbour(i), &other.base, &unique("spray"), "x").await;
         assert_eq!(
-            r.status,
+            status,
             if i < 3 {
                 StatusCode::UNAUTHORIZED
             } else {
@@ -349,20 +353,10 @@ async fn guessing_passwords_locks_the_account_everywhere(s: &Server) {
             }
         );
     }
-    let r = b4
-        .post_form(
-            &url2,
-            &[
-                ("csrf", &csrf4),
-                ("login", &unique("spray")),
-                ("password", "y"),
-            ],
-        )
-        .await;
     assert_eq!(
-        r.status,
+        attempt(&b4.neighbour(99), &other.base, &unique("spray"), "y").await,
         StatusCode::TOO_MANY_REQUESTS,
-        "the address stays locked"
+        "the network stays locked"
     );
 
     // Each failure and the lockout are in the audit log, against the account.
@@ -373,13 +367,85 @@ async fn guessing_passwords_locks_the_account_everywhere(s: &Server) {
             .iter()
             .all(|e| e.event.detail["reason"] == "bad_password")
     );
+    let locked = audit(s, "login.locked", Some(&format!("user:{id}"))).await;
+    assert!(!locked.is_empty());
+    assert!(locked.iter().all(|e| e.event.detail["limit"] == "lockout"));
+}
+on_both!(guessing_passwords_locks_the_guesser_out_not_the_owner);
+
+async fn guessing_from_many_networks_is_slowed_down_for_everyone_briefly(s: &Server) {
+    // A node of its own, whose clock the test moves.
+    let clock = Arc::new(FixedClock::new(NOW.parse().unwrap()));
+    let node = start_server(s.engine, Some(s.db.clone()), clock.clone(), |settings| {
+        settings.auth.account_attempts_burst = 6;
+        settings.auth.account_attempts_interval_seconds = 30;
+    });
+    let (user, id) = official(s, "spread", "bn.stp", None).await;
+    // Six guesses, each from a network of its own (no per-client lockout ever triggers) …
+    for i in 0..6 {
+        let status = attempt(&Browser::fresh(), &node.base, &user, &format!("đoán {i}")).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "guess {i}");
+    }
+    // … spend the account's budget: the seventh network waits, with a short Retry-After,
+    // and so does the owner — without a password being checked.
+    let r = crate::client()
+        .post(format!("{}/api/v1/auth/token", node.base))
+        .header("x-forwarded-for", Browser::fresh().ip)
+        .json(&json!({"username": user, "password": "đoán 7"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: i64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=30).contains(&wait), "Retry-After {wait}");
+    assert_eq!(
+        attempt(&Browser::fresh(), &node.base, &user, PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // The same on any node (configured alike): the budget is in the database.
+    let twin = start_server(s.engine, Some(s.db.clone()), clock.clone(), |settings| {
+        settings.auth.account_attempts_burst = 6;
+        settings.auth.account_attempts_interval_seconds = 30;
+    });
+    let r = crate::client()
+        .post(format!("{}/api/v1/auth/token", twin.base))
+        .header("x-forwarded-for", Browser::fresh().ip)
+        .json(&json!({"username": user, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "on another node too"
+    );
+    // A slow-down, not a lockout: once the wait is over the owner gets in, and a right password
+    // gives its attempt back.
+    clock.set(jiff::Timestamp::from_second(clock.now().as_second() + 30).unwrap());
+    let owner = Browser::fresh();
+    owner.login(&node, &user, PASSWORD).await;
+    assert_eq!(
+        attempt(&Browser::fresh(), &node.base, &user, "đoán 8").await,
+        StatusCode::UNAUTHORIZED,
+        "the owner's success did not use the attempt up"
+    );
+    assert_eq!(
+        attempt(&Browser::fresh(), &node.base, &user, "đoán 9").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    let slowed = audit(s, "login.locked", Some(&format!("user:{id}"))).await;
     assert!(
-        !audit(s, "login.locked", Some(&format!("user:{id}")))
-            .await
-            .is_empty()
+        slowed
+            .iter()
+            .any(|e| e.event.detail["limit"] == "account_rate"),
+        "the slow-down is audited"
     );
 }
-on_both!(guessing_passwords_locks_the_account_everywhere);
+on_both!(guessing_from_many_networks_is_slowed_down_for_everyone_briefly);
 
 async fn nobody_can_find_out_who_has_an_account(s: &Server) {
     // Login: an existing account with a wrong password, and an unknown account.

@@ -97,6 +97,13 @@ impl Browser {
         ))
     }
 
+    /// Another browser in this one's client network (the same IPv4 /24), with host part
+    /// `host`: the server counts the two as one client.
+    pub fn neighbour(&self, host: u8) -> Self {
+        let net = self.ip.rsplit_once('.').map_or("10.0.0", |(n, _)| n);
+        Self::new(&format!("{net}.{host}"))
+    }
+
     /// A cookie's value for an origin.
     pub fn cookie(&self, url: &str, name: &str) -> Option<String> {
         self.jar

@@ -1,4 +1,4 @@
-use motcua_store::{Db, ThrottlePolicy, ThrottleStore};
+use motcua_store::{Db, RateLimit, ThrottlePolicy, ThrottleStore};
 
 use crate::{at, contract};
 
@@ -67,3 +67,82 @@ async fn concurrent_failures_are_all_counted(db: &Db) {
     assert_eq!(locked, 1, "exactly the 20th failure locks: no lost updates");
 }
 contract!(concurrent_failures_are_all_counted);
+
+const RATE: RateLimit = RateLimit {
+    burst: 3,
+    interval_seconds: 30,
+};
+
+async fn attempt_rates_are_shared_and_slow_down_without_locking(db: &Db) {
+    let t0 = at("2026-11-25T09:00:00+07:00");
+    let key = "login:rate:abc";
+    for _ in 0..3 {
+        assert_eq!(db.take_attempt(key, &RATE, t0).await.unwrap(), None);
+    }
+    // Spent: the next attempt waits one interval, no more, and a refusal costs nothing.
+    let wait = Some(at("2026-11-25T09:00:30+07:00"));
+    assert_eq!(db.take_attempt(key, &RATE, t0).await.unwrap(), wait);
+    assert_eq!(db.take_attempt(key, &RATE, t0).await.unwrap(), wait);
+    let t1 = at("2026-11-25T09:00:30+07:00");
+    assert_eq!(db.take_attempt(key, &RATE, t1).await.unwrap(), None);
+    assert!(db.take_attempt(key, &RATE, t1).await.unwrap().is_some());
+    // An attempt given back (a right password) makes room again.
+    db.give_back_attempt(key, &RATE, t1).await.unwrap();
+    assert_eq!(db.take_attempt(key, &RATE, t1).await.unwrap(), None);
+    // Giving back what was never taken is harmless.
+    db.give_back_attempt("login:rate:never", &RATE, t1)
+        .await
+        .unwrap();
+
+    // Counters nobody touched for a day and that hold nothing back are purged; live ones stay.
+    let later = at("2026-11-27T09:00:00+07:00");
+    db.record_failure("login:ip:stale", &POLICY, t0)
+        .await
+        .unwrap();
+    let purged = db
+        .purge_throttle(at("2026-11-26T09:00:00+07:00"), later)
+        .await
+        .unwrap();
+    assert_eq!(purged, 2);
+    assert_eq!(db.take_attempt(key, &RATE, later).await.unwrap(), None);
+    for _ in 0..3 {
+        db.take_attempt("login:rate:fresh", &RATE, later)
+            .await
+            .unwrap();
+    }
+    db.purge_throttle(later, later).await.unwrap();
+    assert!(
+        db.take_attempt("login:rate:fresh", &RATE, later)
+            .await
+            .unwrap()
+            .is_some(),
+        "a spent rate is not purged"
+    );
+}
+contract!(attempt_rates_are_shared_and_slow_down_without_locking);
+
+async fn concurrent_attempts_never_exceed_the_rate(db: &Db) {
+    let t0 = at("2026-11-25T09:00:00+07:00");
+    let rate = RateLimit {
+        burst: 5,
+        interval_seconds: 60,
+    };
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let db = db.clone();
+        tasks.push(tokio::spawn(async move {
+            db.take_attempt("login:rate:race", &rate, t0).await.unwrap()
+        }));
+    }
+    let mut admitted = 0;
+    for t in tasks {
+        if t.await.unwrap().is_none() {
+            admitted += 1;
+        }
+    }
+    assert_eq!(
+        admitted, 5,
+        "exactly the burst is admitted, on every engine"
+    );
+}
+contract!(concurrent_attempts_never_exceed_the_rate);

@@ -1,6 +1,6 @@
 //! Security settings the web layer needs, built by the binary from its configuration.
 
-use motcua_store::ThrottlePolicy;
+use motcua_store::{RateLimit, ThrottlePolicy};
 
 use super::client::IpNet;
 
@@ -38,9 +38,13 @@ impl std::fmt::Debug for OidcProviderConfig {
 /// Lockout policies per action.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// Failed logins per account (keyed by the identifier typed, existing or not).
+    /// Failed logins per account from one client (keyed by the identifier typed, existing or
+    /// not, and the client's network): a lockout for that client only.
     pub login_account: ThrottlePolicy,
-    /// Failed logins per client address.
+    /// Login attempts per account from all clients together: a slow-down, never a lockout, so
+    /// that a guessing attack spread over many networks gets no more than this rate.
+    pub login_account_rate: RateLimit,
+    /// Failed logins per client network (an IPv4 /24, an IPv6 /64).
     pub login_ip: ThrottlePolicy,
     /// Wrong one-time codes per account.
     pub otp: ThrottlePolicy,
@@ -64,6 +68,10 @@ impl Default for Limits {
         };
         Self {
             login_account: p(5, 900, 60, 3600),
+            login_account_rate: RateLimit {
+                burst: 20,
+                interval_seconds: 30,
+            },
             login_ip: p(50, 900, 60, 3600),
             otp: p(5, 900, 60, 3600),
             reset_account: p(3, 3600, 900, 3600),

@@ -5,6 +5,11 @@
 //! checked; a dummy one when there is no account). Lockouts are keyed by what was typed, not
 //! by the account, so an unknown identifier locks exactly like a known one and the lockout
 //! reveals nothing either.
+//!
+//! **Lockouts lock one client out, not the owner.** Failures lock the identifier *from the
+//! client's network* and, after many, the network itself; across all networks an identifier
+//! only has a rate of attempts (a short wait, never a lockout), which bounds a guessing attack
+//! spread over many machines without letting anyone lock a known user name for its owner.
 
 use axum::http::HeaderValue;
 use jiff::Timestamp;
@@ -49,7 +54,31 @@ fn seconds_until(until: Timestamp, now: Timestamp) -> i64 {
     (until.as_second() - now.as_second()).max(1)
 }
 
-/// Checks a login, with lockouts and audit events (`login.failed`, `login.locked`).
+/// The throttle keys of one login attempt (see docs/ARCHITECTURE.md, "Passwords, lockouts,
+/// uniform answers").
+struct LoginKeys {
+    /// This identifier from this client network: locks after a few failures.
+    account_client: String,
+    /// This client network, whatever the identifier: locks after many failures.
+    client: String,
+    /// This identifier from anywhere: a rate of attempts, never a lockout.
+    account: String,
+}
+
+impl LoginKeys {
+    fn new(ctx: &RequestContext, login_input: &str) -> Self {
+        let acct = account_key("login", login_input);
+        let net = ctx.ip_key();
+        Self {
+            account_client: format!("{acct}:net:{net}"),
+            client: format!("login:ip:{net}"),
+            account: acct.replacen(":acct:", ":rate:", 1),
+        }
+    }
+}
+
+/// Checks a login, with lockouts, the per-account slow-down and audit events (`login.failed`,
+/// `login.locked`).
 pub async fn check_password(
     state: &AppState,
     ctx: &RequestContext,
@@ -58,25 +87,38 @@ pub async fn check_password(
 ) -> Result<PasswordCheck, ApiError> {
     let now = state.clock.now();
     let limits = state.auth.config.limits;
-    let acct = account_key("login", login_input);
-    let ip = format!("login:ip:{}", ctx.ip_key());
+    let keys = LoginKeys::new(ctx, login_input);
     let login = LoginId::parse(login_input);
     let user = match &login {
         Some(l) => state.store.user_by_login(l).await?,
         None => None,
     };
     let subject = user.as_ref().map(|u| format!("user:{}", u.id));
+    let locked = async |until: Timestamp, limit: &'static str| {
+        let mut event = ctx
+            .event(now, "anonymous", "login.locked", Outcome::Denied)
+            .with("limit", limit);
+        event.subject.clone_from(&subject);
+        super::principal::record_event(state, &event).await;
+        PasswordCheck::Locked {
+            retry_after: seconds_until(until, now),
+        }
+    };
     if let Some(until) = state
         .store
-        .locked_until(&[acct.clone(), ip.clone()], now)
+        .locked_until(&[keys.account_client.clone(), keys.client.clone()], now)
         .await?
     {
-        let mut event = ctx.event(now, "anonymous", "login.locked", Outcome::Denied);
-        event.subject = subject;
-        super::principal::record_event(state, &event).await;
-        return Ok(PasswordCheck::Locked {
-            retry_after: seconds_until(until, now),
-        });
+        return Ok(locked(until, "lockout").await);
+    }
+    // Taken before the password is checked, so that concurrent guesses cannot all pass a
+    // check made before any of them is counted; a right password gives it back.
+    if let Some(until) = state
+        .store
+        .take_attempt(&keys.account, &limits.login_account_rate, now)
+        .await?
+    {
+        return Ok(locked(until, "account_rate").await);
     }
     let hash = user.as_ref().and_then(|u| u.password_hash.as_deref());
     let matches = password.len() <= motcua_core::identity::credentials::PASSWORD_MAX_BYTES
@@ -96,11 +138,11 @@ pub async fn check_password(
         };
         let locked_acct = state
             .store
-            .record_failure(&acct, &limits.login_account, now)
+            .record_failure(&keys.account_client, &limits.login_account, now)
             .await?;
         let locked_ip = state
             .store
-            .record_failure(&ip, &limits.login_ip, now)
+            .record_failure(&keys.client, &limits.login_ip, now)
             .await?;
         let mut event = ctx
             .event(now, "anonymous", "login.failed", Outcome::Failure)
@@ -117,7 +159,11 @@ pub async fn check_password(
     let Some(user) = user else {
         return Ok(PasswordCheck::Invalid);
     };
-    state.store.clear_throttle(&acct).await?;
+    state.store.clear_throttle(&keys.account_client).await?;
+    state
+        .store
+        .give_back_attempt(&keys.account, &limits.login_account_rate, now)
+        .await?;
     if user.email.is_some()
         && !user.email_verified
         && user.username.is_none()
@@ -273,5 +319,24 @@ mod tests {
         assert!(!k.contains("912"), "{k}");
         // Something that is no valid identifier still gets its own key.
         assert_ne!(account_key("login", "x"), account_key("login", "y"));
+    }
+
+    #[test]
+    fn login_keys_separate_clients_but_not_addresses_of_one_network() {
+        let at = |ip: &str| RequestContext {
+            ip: Some(ip.parse().unwrap()),
+            ..RequestContext::default()
+        };
+        let a = LoginKeys::new(&at("203.0.113.7"), "0912345678");
+        let same_net = LoginKeys::new(&at("203.0.113.200"), "+84912345678");
+        let other = LoginKeys::new(&at("198.51.100.7"), "0912345678");
+        assert_eq!(a.account_client, same_net.account_client);
+        assert_eq!(a.client, same_net.client);
+        assert_ne!(a.account_client, other.account_client);
+        assert_ne!(a.client, other.client);
+        // One rate for the identifier, wherever the attempts come from.
+        assert_eq!(a.account, other.account);
+        assert!(a.account.starts_with("login:rate:"), "{}", a.account);
+        assert!(!a.account_client.contains("912"), "{}", a.account_client);
     }
 }

@@ -66,10 +66,11 @@ impl RequestContext {
             .client(self.ip.map(|ip| ip.to_string()), self.request_id.clone())
     }
 
-    /// The client address as a lockout key part.
+    /// The client as a lockout key part: its network (see [`super::client::throttle_network`]),
+    /// so that the addresses of one /24 or /64 share one budget.
     pub fn ip_key(&self) -> String {
         self.ip
-            .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+            .map_or_else(|| "unknown".to_owned(), super::client::throttle_network)
     }
 }
 
