@@ -30,7 +30,8 @@ pub struct ErrorDetail {
     /// Human-readable explanation (Vietnamese) of what was wrong and what to send.
     #[schema(example = "Tham số limit phải từ 1 đến 100.")]
     pub message: String,
-    /// The request field at fault (422), e.g. `applicant.citizen_id`.
+    /// The request field at fault (422), e.g. `applicant.citizen_id`, or the query or path
+    /// parameter (400).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = "applicant.citizen_id")]
     pub field: Option<String>,
@@ -99,6 +100,33 @@ pub enum ApiError {
     /// The body is larger than allowed (413).
     #[error("payload too large")]
     PayloadTooLarge,
+    /// A query or path parameter that cannot be accepted (400), named so a client can fix it.
+    #[error("invalid parameter {name}: {message}")]
+    BadParameter {
+        /// The parameter's name.
+        name: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The client stopped sending its body before the end (408).
+    #[error("request timeout")]
+    RequestTimeout,
+    /// The request line is longer than [`crate::edge::MAX_URI_BYTES`] (414).
+    #[error("uri too long")]
+    UriTooLong,
+    /// More header bytes or headers than [`crate::edge::MAX_HEADER_BYTES`] /
+    /// [`crate::edge::MAX_HEADERS`] (431).
+    #[error("request headers too large")]
+    HeadersTooLarge,
+    /// An error status decided by the HTTP machinery rather than our code (a rejection axum
+    /// or a layer answered without the envelope), re-dressed in it at the edge.
+    #[error("http {status}: {message}")]
+    Http {
+        /// The status as decided.
+        status: StatusCode,
+        /// What the machinery said, if anything (never shown for a 5xx).
+        message: String,
+    },
     /// The service cannot answer right now, e.g. the database is unreachable (503).
     #[error("unavailable: {0}")]
     Unavailable(String),
@@ -138,6 +166,14 @@ impl ApiError {
             Self::IllegalTransition { .. } => (StatusCode::CONFLICT, "illegal_transition"),
             Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            Self::BadParameter { .. } => (StatusCode::BAD_REQUEST, "invalid_parameter"),
+            Self::RequestTimeout => (StatusCode::REQUEST_TIMEOUT, "request_timeout"),
+            Self::UriTooLong => (StatusCode::URI_TOO_LONG, "uri_too_long"),
+            Self::HeadersTooLarge => (
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                "headers_too_large",
+            ),
+            Self::Http { status, .. } => (*status, http_code(*status)),
             Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
@@ -159,6 +195,23 @@ impl ApiError {
             Self::IllegalTransition { message, .. } => message.clone(),
             Self::MethodNotAllowed => "Đường dẫn này không nhận phương thức HTTP đó.".to_owned(),
             Self::PayloadTooLarge => "Nội dung gửi lên quá lớn.".to_owned(),
+            Self::BadParameter { name, message } => format!("Tham số {name}: {message}"),
+            Self::RequestTimeout => {
+                "Máy chủ đã chờ quá lâu mà nội dung yêu cầu chưa gửi hết. Hãy gửi lại.".to_owned()
+            }
+            Self::UriTooLong => format!(
+                "Địa chỉ yêu cầu quá dài (tối đa {} byte).",
+                crate::edge::MAX_URI_BYTES
+            ),
+            Self::HeadersTooLarge => format!(
+                "Phần tiêu đề của yêu cầu quá lớn (tối đa {} tiêu đề, {} byte).",
+                crate::edge::MAX_HEADERS,
+                crate::edge::MAX_HEADER_BYTES
+            ),
+            Self::Http { status, .. } if status.is_server_error() => {
+                "Đã xảy ra lỗi hệ thống. Lỗi đã được ghi nhận để khắc phục.".to_owned()
+            }
+            Self::Http { message, .. } => message.clone(),
             Self::Unavailable(_) => {
                 "Hệ thống tạm thời không phục vụ được, vui lòng thử lại sau ít phút.".to_owned()
             }
@@ -175,8 +228,31 @@ impl ApiError {
             Self::Unavailable(detail) => {
                 tracing::warn!(error.detail = %detail, "service unavailable")
             }
+            Self::Http { status, message } if status.is_server_error() => {
+                tracing::error!(error.status = %status, error.detail = %message, "request failed");
+            }
             _ => {}
         }
+    }
+}
+
+/// The machine code of a status our own variants do not cover.
+fn http_code(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        404 => "not_found",
+        405 => "method_not_allowed",
+        406 => "not_acceptable",
+        408 => "request_timeout",
+        411 => "length_required",
+        413 => "payload_too_large",
+        414 => "uri_too_long",
+        415 => "unsupported_media_type",
+        417 => "expectation_failed",
+        422 => "invalid_field",
+        431 => "headers_too_large",
+        503 => "unavailable",
+        400..=499 => "bad_request",
+        _ => "internal",
     }
 }
 
@@ -191,24 +267,32 @@ impl From<StoreError> for ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        self.log();
-        let (status, code) = self.status_and_code();
-        let (field, allowed) = match &self {
+impl ApiError {
+    /// The envelope a client receives for this error.
+    pub fn envelope(&self) -> ErrorBody {
+        let (_, code) = self.status_and_code();
+        let (field, allowed) = match self {
             Self::Invalid { field, .. } => (Some(field.clone()), None),
+            Self::BadParameter { name, .. } => (Some(name.clone()), None),
             Self::IllegalTransition { allowed, .. } => (None, Some(allowed.clone())),
             _ => (None, None),
         };
-        let body = ErrorBody {
+        ErrorBody {
             error: ErrorDetail {
                 code: code.to_owned(),
                 message: self.public_message(),
                 field,
                 allowed,
             },
-        };
-        let mut response = (status, Json(body)).into_response();
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.log();
+        let (status, _) = self.status_and_code();
+        let mut response = (status, Json(self.envelope())).into_response();
         match self {
             Self::Unauthorized(_) | Self::BadCredentials { .. } => {
                 response.headers_mut().insert(

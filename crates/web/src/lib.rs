@@ -8,6 +8,7 @@ pub mod auth;
 pub mod calendar;
 pub mod catalog;
 pub mod dossier;
+pub mod edge;
 pub mod error;
 pub mod extract;
 pub mod import;
@@ -17,11 +18,10 @@ pub mod present;
 pub mod search;
 pub mod state;
 
-use std::time::Duration;
-
 use axum::{
     Router,
     body::Body,
+    extract::DefaultBodyLimit,
     http::{HeaderName, HeaderValue, Request, StatusCode, header},
     middleware,
     response::{IntoResponse, Response},
@@ -32,14 +32,14 @@ use tower_http::{
     compression::CompressionLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     set_header::SetResponseHeaderLayer,
-    timeout::TimeoutLayer,
     trace::TraceLayer,
 };
 
 pub use error::ApiError;
 pub use state::{AppState, Site};
 
-/// Largest request body accepted by default (uploads get their own, larger limit).
+/// Largest request body accepted by default (uploads get [`MAX_FILE_BYTES`]); the edge
+/// enforces both.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
 /// A page route: its path, the methods it answers (each declared in
@@ -137,12 +137,18 @@ pub fn page_routes() -> Vec<PageRoute> {
     ]
 }
 
+/// The whole HTTP application, with the default [`edge::EdgeLimits`].
+pub fn router(state: AppState) -> Router {
+    router_with(state, edge::EdgeLimits::default())
+}
+
 /// The whole HTTP application.
 ///
-/// Every route passes through [`auth::guard::guard`] (as a route layer, so it knows which
-/// route matched): undeclared routes are refused, credentials resolved, CSRF checked and the
-/// route's access rule applied before any handler runs.
-pub fn router(state: AppState) -> Router {
+/// Every request passes the [`edge`] (size limits, timeouts, the error envelope). Every route
+/// then passes [`edge::reject_control_characters`] and [`auth::guard::guard`] (as route
+/// layers, so they know which route matched): undeclared routes are refused, credentials
+/// resolved, CSRF checked and the route's access rule applied before any handler runs.
+pub fn router_with(state: AppState, limits: edge::EdgeLimits) -> Router {
     let (api, mut doc) = api::router();
     auth::routes::annotate(&mut doc);
     let api = api::with_document(api, doc);
@@ -154,8 +160,17 @@ pub fn router(state: AppState) -> Router {
     let https = state.auth.config.https();
     api.merge(pages)
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::guard::guard))
+        .route_layer(middleware::from_fn(edge::reject_control_characters))
         .fallback(not_found)
         .with_state(state)
+        // The edge caps bodies per route; axum's own 2 MB default would cut uploads short.
+        .layer(DefaultBodyLimit::disable())
+        // A bare 500 that the edge dresses (and logs) for the side of the site it came from.
+        .layer(CatchPanicLayer::custom(|_| {
+            (StatusCode::INTERNAL_SERVER_ERROR, "handler panicked").into_response()
+        }))
+        // Inside the header layers below, so that what the edge answers carries them too.
+        .layer(middleware::from_fn_with_state(limits, edge::edge))
         .layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static("permissions-policy"),
             HeaderValue::from_static(
@@ -193,11 +208,6 @@ pub fn router(state: AppState) -> Router {
                  frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
             ),
         ))
-        .layer(axum::middleware::from_fn(limit_body))
-        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
-        .layer(CatchPanicLayer::custom(|_| {
-            ApiError::Internal("handler panicked".to_owned()).into_response()
-        }))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -207,34 +217,13 @@ pub fn router(state: AppState) -> Router {
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
 }
 
-/// Largest uploaded file (a scan, an electronic result).
+/// Largest uploaded file (a scan, an electronic result); the README and the OpenAPI document
+/// quote it.
 pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
-
-/// Caps request bodies: [`BODY_LIMIT`] everywhere but the upload route, which takes one file
-/// of up to [`MAX_FILE_BYTES`]. A declared length over the cap is refused before reading; an
-/// undeclared one is cut off while reading (the extractor then answers 413).
-async fn limit_body(req: Request<Body>, next: axum::middleware::Next) -> Response {
-    let limit = if req.uri().path() == "/api/v1/files" {
-        MAX_FILE_BYTES
-    } else {
-        BODY_LIMIT
-    };
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limit as u64) {
-        return ApiError::PayloadTooLarge.into_response();
-    }
-    let (parts, body) = req.into_parts();
-    let body = Body::new(http_body_util::Limited::new(body, limit));
-    next.run(Request::from_parts(parts, body)).await
-}
 
 /// Unknown paths: JSON under `/api/`, an HTML page elsewhere.
 async fn not_found(req: Request<Body>) -> Response {
-    if req.uri().path().starts_with("/api/") {
+    if edge::is_api_path(req.uri().path()) {
         ApiError::NotFound("Không có đường dẫn API này; xem /api/v1/openapi.json.".to_owned())
             .into_response()
     } else {

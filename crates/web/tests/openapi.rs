@@ -40,3 +40,45 @@ fn every_reference_resolves() {
         );
     }
 }
+
+/// The limits a client reads about (the README, the OpenAPI document) are the constants the
+/// server enforces.
+#[test]
+fn documented_limits_are_the_enforced_ones() {
+    use motcua_web::{
+        BODY_LIMIT, MAX_FILE_BYTES,
+        edge::{MAX_HEADER_BYTES, MAX_HEADERS, MAX_URI_BYTES},
+    };
+    let mib = |n: usize| {
+        assert_eq!(n % (1 << 20), 0, "a whole number of MiB");
+        format!("{} MiB", n >> 20)
+    };
+    let readme = include_str!("../../../README.md");
+    for stated in [
+        format!("≤ {}", mib(MAX_FILE_BYTES)),
+        format!("(413, {}, uploads {}", mib(BODY_LIMIT), mib(MAX_FILE_BYTES)),
+        format!("over {} KiB (414)", MAX_URI_BYTES >> 10),
+        format!(
+            "more than {MAX_HEADERS} headers or {} KiB of them",
+            MAX_HEADER_BYTES >> 10
+        ),
+    ] {
+        assert!(readme.contains(&stated), "README should say {stated:?}");
+    }
+    let doc = serde_json::to_value(motcua_web::api::openapi()).expect("serialisable");
+    let upload = &doc["paths"]["/api/v1/files"]["post"];
+    for text in [
+        &upload["summary"],
+        &upload["responses"]["413"]["description"],
+    ] {
+        let text = text.as_str().expect("a description").replace('\n', " ");
+        assert!(text.contains(&mib(MAX_FILE_BYTES)), "{text}");
+    }
+    let submit = &doc["paths"]["/api/v1/dossiers"]["post"]["responses"]["413"]["description"];
+    assert!(
+        submit
+            .as_str()
+            .is_some_and(|t| t.contains(&mib(BODY_LIMIT))),
+        "{submit}"
+    );
+}

@@ -3,7 +3,6 @@
 
 use axum::{
     Json,
-    body::Bytes,
     extract::State,
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
@@ -26,7 +25,7 @@ use crate::{
         view::{self, DossierItem, DossierView, PublicLookup},
     },
     error::{ApiError, ErrorBody},
-    extract::{ApiPath, ApiQuery},
+    extract::{ApiBody, ApiPath, ApiQuery},
     state::AppState,
 };
 
@@ -89,7 +88,7 @@ pub async fn submit_dossier(
     State(state): State<AppState>,
     principal: Principal,
     headers: HeaderMap,
-    body: Bytes,
+    ApiBody(body): ApiBody,
 ) -> Result<Response, ApiError> {
     let key = idempotency_key(&headers)?.map(|key| IdempotencyKey {
         owner: principal.user.id.clone(),
@@ -232,7 +231,7 @@ pub async fn act_on_dossier(
     principal: Principal,
     ApiPath((code, action)): ApiPath<(String, String)>,
     headers: HeaderMap,
-    body: Bytes,
+    ApiBody(body): ApiBody,
 ) -> Result<Json<DossierView>, ApiError> {
     let req: ActionRequest = if body.iter().all(u8::is_ascii_whitespace) {
         ActionRequest::default()
@@ -462,7 +461,7 @@ pub async fn upload_file(
     principal: Principal,
     ApiQuery(p): ApiQuery<UploadParams>,
     headers: HeaderMap,
-    body: Bytes,
+    ApiBody(body): ApiBody,
 ) -> Result<(StatusCode, Json<FileRef>), ApiError> {
     let media_type = headers
         .get(header::CONTENT_TYPE)

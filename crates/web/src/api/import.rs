@@ -1,7 +1,7 @@
 //! `POST /api/v1/procedures/import`: the catalog import, for integrations (the national
 //! database sync) and administrators, guarded by `catalog.import`.
 
-use axum::{Json, body::Bytes, extract::State};
+use axum::{Json, extract::State};
 use motcua_core::{audit::Outcome, identity::Permission};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::{
     auth::{Principal, Target},
     error::{ApiError, ErrorBody},
-    extract::ApiQuery,
+    extract::{ApiBody, ApiQuery},
     import::{ImportError, import},
     state::AppState,
 };
@@ -70,7 +70,7 @@ pub async fn import_procedures(
     State(state): State<AppState>,
     principal: Principal,
     ApiQuery(params): ApiQuery<ImportParams>,
-    body: Bytes,
+    ApiBody(body): ApiBody,
 ) -> Result<Json<ImportResult>, ApiError> {
     principal
         .require(&state, Permission::CatalogImport, Target::Installation)

@@ -10,9 +10,9 @@
 //! the browser sends them) and (2) carry the CSRF token: the session's token, or for a
 //! visitor without a session, the value of the CSRF cookie (double submit). The token travels
 //! in the `csrf` field of a urlencoded form, the `X-CSRF-Token` header, or — for multipart
-//! uploads, whose bodies are not read here — a `csrf` query parameter. API requests without a
-//! session cookie carry no ambient credential and are exempt. A refusal is a 403 and an
-//! audit event.
+//! uploads, whose bodies are not read here — a `csrf` query parameter, which the guard then
+//! removes so that handlers never see it. API requests without a session cookie carry no
+//! ambient credential and are exempt. A refusal is a 403 and an audit event.
 
 use std::sync::Arc;
 
@@ -93,7 +93,11 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     let mut req = req;
     if unsafe_method && !resolved.bearer && (!is_api || has_session) {
         let expected = resolved.session_csrf.clone().or(anon_csrf.clone());
-        let (checked, problem) = check_csrf(&state, req, expected.as_deref()).await;
+        let (checked, problem) = match check_csrf(&state, req, expected.as_deref()).await {
+            Ok(checked) => checked,
+            // The form body could not be read (too large, too slow, broken off).
+            Err(e) => return fail(e),
+        };
         req = checked;
         if let Some(problem) = problem {
             let actor = resolved
@@ -118,6 +122,10 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
             ));
         }
     }
+
+    // The token has done its job: handlers (whose query structs refuse unknown fields) never
+    // see it, and it is not echoed into the login redirect below.
+    strip_csrf_param(&mut req);
 
     let here = req
         .uri()
@@ -428,17 +436,18 @@ async fn check_access(
     }
 }
 
-/// Checks origin and token; returns the request (with its body restored) and the problem.
+/// Checks origin and token; returns the request (with its body restored) and the problem, or
+/// the error reading a form body.
 async fn check_csrf(
     state: &AppState,
     req: Request,
     expected: Option<&str>,
-) -> (Request, Option<&'static str>) {
+) -> Result<(Request, Option<&'static str>), ApiError> {
     if let Some(problem) = cross_origin(state, req.headers()) {
-        return (req, Some(problem));
+        return Ok((req, Some(problem)));
     }
     let Some(expected) = expected else {
-        return (req, Some("no_token_issued"));
+        return Ok((req, Some("no_token_issued")));
     };
     let from_header = req
         .headers()
@@ -457,23 +466,50 @@ async fn check_csrf(
         .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
     let (req, from_body) = if is_form && from_header.is_none() {
         let (parts, body) = req.into_parts();
-        match axum::body::to_bytes(body, crate::BODY_LIMIT).await {
-            Ok(bytes) => {
-                let token = openidconnect::url::form_urlencoded::parse(&bytes)
-                    .find(|(k, _)| k == "csrf")
-                    .map(|(_, v)| v.into_owned());
-                (Request::from_parts(parts, Body::from(bytes)), token)
-            }
-            Err(_) => (Request::from_parts(parts, Body::empty()), None),
-        }
+        // Capped at the edge (`BODY_LIMIT` for every form route).
+        let bytes = crate::edge::read_body(body).await?;
+        let token = openidconnect::url::form_urlencoded::parse(&bytes)
+            .find(|(k, _)| k == "csrf")
+            .map(|(_, v)| v.into_owned());
+        (Request::from_parts(parts, Body::from(bytes)), token)
     } else {
         (req, None)
     };
     let given = from_header.or(from_body).or(from_query);
-    match given {
+    Ok(match given {
         Some(g) if constant_time_eq(g.as_bytes(), expected.as_bytes()) => (req, None),
         Some(_) => (req, Some("token_mismatch")),
         None => (req, Some("token_missing")),
+    })
+}
+
+/// Removes every `csrf` query parameter (the documented way to send the token with a body the
+/// guard does not read, e.g. an upload), keeping the other parameters exactly as sent.
+fn strip_csrf_param(req: &mut Request) {
+    let Some(query) = req.uri().query() else {
+        return;
+    };
+    let is_csrf = |pair: &&str| {
+        let key = pair.split('=').next().unwrap_or("");
+        openidconnect::url::form_urlencoded::parse(key.as_bytes())
+            .next()
+            .is_some_and(|(k, _)| k == "csrf")
+    };
+    if !query.split('&').any(|p| is_csrf(&p)) {
+        return;
+    }
+    let kept: Vec<&str> = query.split('&').filter(|p| !is_csrf(p)).collect();
+    let path_and_query = if kept.is_empty() {
+        req.uri().path().to_owned()
+    } else {
+        format!("{}?{}", req.uri().path(), kept.join("&"))
+    };
+    let mut parts = req.uri().clone().into_parts();
+    if let Ok(pq) = path_and_query.parse() {
+        parts.path_and_query = Some(pq);
+        if let Ok(uri) = axum::http::Uri::from_parts(parts) {
+            *req.uri_mut() = uri;
+        }
     }
 }
 
@@ -501,4 +537,35 @@ fn cross_origin(state: &AppState, headers: &HeaderMap) -> Option<&'static str> {
         return (!same(origin)).then_some("cross_origin_referer");
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stripped(uri: &str) -> String {
+        let mut req = Request::builder().uri(uri).body(Body::empty()).unwrap();
+        strip_csrf_param(&mut req);
+        req.uri().to_string()
+    }
+
+    #[test]
+    fn the_csrf_parameter_never_reaches_handlers() {
+        assert_eq!(
+            stripped("/api/v1/files?name=a.pdf&csrf=x"),
+            "/api/v1/files?name=a.pdf"
+        );
+        assert_eq!(
+            stripped("/api/v1/files?csrf=x&name=t%E1%BB%9D+khai.pdf"),
+            "/api/v1/files?name=t%E1%BB%9D+khai.pdf"
+        );
+        assert_eq!(stripped("/api/v1/files?csrf=x"), "/api/v1/files");
+        assert_eq!(
+            stripped("/api/v1/files?c%73rf=x&csrf=y&n=1"),
+            "/api/v1/files?n=1"
+        );
+        // Anything else is left exactly as sent.
+        assert_eq!(stripped("/a?csrfx=1&xcsrf=2"), "/a?csrfx=1&xcsrf=2");
+        assert_eq!(stripped("/a"), "/a");
+    }
 }

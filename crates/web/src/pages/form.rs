@@ -3,13 +3,10 @@
 
 use std::collections::HashMap;
 
-use axum::{
-    body::Bytes,
-    extract::{FromRequest, Request},
-};
+use axum::extract::{FromRequest, Request};
 
 use super::PageError;
-use crate::error::ApiError;
+use crate::edge;
 
 /// A submitted form.
 #[derive(Debug, Default)]
@@ -47,14 +44,20 @@ impl FormData {
 impl<S: Send + Sync> FromRequest<S> for FormData {
     type Rejection = PageError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state).await.map_err(|_| {
-            PageError(ApiError::bad_request(
-                "invalid_body",
-                "Không đọc được nội dung biểu mẫu.",
-            ))
-        })?;
-        Ok(Self::parse(&bytes))
+    /// Reads the body (413, 408 and 400 as pages, see [`edge::read_body`]) and refuses a
+    /// field with a control character other than a line break or a tab (see
+    /// [`edge::bad_form_field`]).
+    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+        let bytes = edge::read_body(req.into_body()).await?;
+        let form = Self::parse(&bytes);
+        let fields = form
+            .0
+            .iter()
+            .flat_map(|(k, vs)| vs.iter().map(move |v| (k.as_str(), v.as_str())));
+        match edge::bad_form_field(fields) {
+            Some(e) => Err(PageError(e)),
+            None => Ok(form),
+        }
     }
 }
 
