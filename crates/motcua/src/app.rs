@@ -13,7 +13,7 @@ use motcua_web::{
     mail::{self, Mailer},
     pages::Templates,
 };
-use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+use tokio::{sync::oneshot, task::JoinHandle};
 
 use crate::{demo, settings::Settings};
 
@@ -184,8 +184,7 @@ pub async fn start(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<
         .context("loading the working-time calendars")?;
     let templates = Templates::load(settings.server.templates_dir.as_deref())?;
     let site = site(&settings, store.as_ref()).await?;
-    let listener = TcpListener::bind(settings.server.addr)
-        .await
+    let listener = crate::serve::listen(settings.server.addr)
         .with_context(|| format!("cannot listen on {}", settings.server.addr))?;
     let addr = listener.local_addr()?;
     let auth_config = settings.auth_config(addr)?;
@@ -231,26 +230,26 @@ pub async fn start(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<
     ];
     tracing::info!(%addr, engine = db.engine().name(), procedures = catalog.get().len(), "motcua is listening");
     let (tx, rx) = oneshot::channel::<()>();
-    let app = motcua_web::router(state)
-        // The peer address is the client unless trusted proxies are configured.
-        .into_make_service_with_connect_info::<SocketAddr>();
+    let app = motcua_web::router_with(state, settings.server.limits.edge());
+    let limits = settings.server.limits.serve();
     let task = tokio::spawn(async move {
-        let served = axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                tokio::select! {
-                    _ = rx => {}
-                    () = signal() => {}
-                }
-                tracing::info!("shutting down: finishing in-flight requests");
-            })
-            .await;
+        // Each request carries the peer address (the client unless trusted proxies are
+        // configured), as `ConnectInfo<SocketAddr>`.
+        crate::serve::serve(listener, app, limits, async move {
+            tokio::select! {
+                _ = rx => {}
+                () = signal() => {}
+            }
+            tracing::info!("shutting down: finishing in-flight requests");
+        })
+        .await;
         for task in background {
             task.abort();
         }
         // Seal what the last requests wrote, so a clean shutdown leaves no event unlinked.
         seal_all(&db, clock.as_ref()).await;
         db.close().await;
-        served.context("server error")
+        Ok(())
     });
     Ok(Running {
         addr,

@@ -8,6 +8,7 @@ pub mod calendar_cli;
 pub mod demo;
 pub mod demo_dossiers;
 pub mod import;
+pub mod serve;
 pub mod settings;
 pub mod synthetic;
 pub mod telemetry;

@@ -8,12 +8,14 @@
 use std::{
     net::SocketAddr,
     path::{Path, PathBuf},
+    time::Duration,
 };
 
 use anyhow::Context;
 use motcua_store::{DbConfig, RateLimit, SqliteDurability, ThrottlePolicy, db::redact_url};
 use motcua_web::{
     auth::{AuthConfig, Limits, OidcProviderConfig, client::IpNet},
+    edge::EdgeLimits,
     mail::{SmtpSecurity, TransportConfig},
 };
 use secrecy::{ExposeSecret, SecretString};
@@ -67,6 +69,61 @@ pub struct ServerSettings {
     /// believed. Empty (the default): the client is the TCP peer.
     #[serde(default)]
     pub trusted_proxies: Vec<String>,
+    /// Connection and request limits.
+    #[serde(flatten)]
+    pub limits: ServerLimits,
+}
+
+/// Connection and request limits of `[server]` (see `serve` and `motcua_web::edge`).
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct ServerLimits {
+    /// Seconds a client has to send a request's headers (from their first byte; for a new
+    /// connection, from its opening).
+    pub header_timeout_seconds: u64,
+    /// Seconds a keep-alive connection may sit idle between requests.
+    pub idle_timeout_seconds: u64,
+    /// Connections served at once.
+    pub max_connections: usize,
+    /// Milliseconds a connection over the limit waits for a place before it is closed.
+    pub connection_wait_ms: u64,
+    /// Seconds a request may take, from its headers to the answer.
+    pub request_timeout_seconds: u64,
+    /// Seconds the server waits for the next piece of a request body.
+    pub body_timeout_seconds: u64,
+}
+
+impl Default for ServerLimits {
+    fn default() -> Self {
+        Self {
+            header_timeout_seconds: 10,
+            idle_timeout_seconds: 75,
+            max_connections: 4096,
+            connection_wait_ms: 500,
+            request_timeout_seconds: 30,
+            body_timeout_seconds: 10,
+        }
+    }
+}
+
+impl ServerLimits {
+    /// The connection layer's limits.
+    pub fn serve(&self) -> crate::serve::ServeLimits {
+        crate::serve::ServeLimits {
+            header_timeout: Duration::from_secs(self.header_timeout_seconds.max(1)),
+            idle_timeout: Duration::from_secs(self.idle_timeout_seconds.max(1)),
+            max_connections: self.max_connections.max(1),
+            connection_wait: Duration::from_millis(self.connection_wait_ms),
+        }
+    }
+
+    /// The application edge's limits.
+    pub fn edge(&self) -> EdgeLimits {
+        EdgeLimits {
+            request_timeout: Duration::from_secs(self.request_timeout_seconds.max(1)),
+            body_timeout: Duration::from_secs(self.body_timeout_seconds.max(1)),
+        }
+    }
 }
 
 /// One OpenID Connect provider.

@@ -22,6 +22,7 @@ mod calendar_cli;
 mod cli;
 mod dossier_api;
 mod durability;
+mod edges;
 mod import;
 mod oidc;
 mod pages;
@@ -69,6 +70,7 @@ pub fn test_settings(db: &DbConfig, data_dir: PathBuf) -> Settings {
             refresh_seconds: 1,
             public_url: None,
             trusted_proxies: vec!["127.0.0.1".to_owned()],
+            limits: Default::default(),
         },
         database: DatabaseSettings {
             url: db.postgres_url.clone().map(Into::into),
