@@ -583,5 +583,33 @@ mod tests {
         let printed = format!("{db:?}");
         assert!(!printed.contains("hunter2"), "{printed}");
         assert!(printed.contains("postgres://u:***@h/db"), "{printed}");
+        assert_eq!(s.server.limits, ServerLimits::default());
+    }
+
+    #[test]
+    fn connection_limits_are_read_from_the_server_section() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("motcua.toml");
+        std::fs::write(
+            &file,
+            "[server]\nmax_connections = 10\nheader_timeout_seconds = 3\nbody_timeout_seconds = 0\n",
+        )
+        .unwrap();
+        let s = Settings::load(&Overrides {
+            config_file: Some(file),
+            ..Overrides::default()
+        })
+        .unwrap();
+        assert_eq!(s.server.limits.max_connections, 10);
+        assert_eq!(
+            s.server.limits.serve().header_timeout,
+            Duration::from_secs(3)
+        );
+        assert_eq!(
+            s.server.limits.idle_timeout_seconds, 75,
+            "the rest keep their defaults"
+        );
+        // Zero would disable a timeout by accident: the least is one second.
+        assert_eq!(s.server.limits.edge().body_timeout, Duration::from_secs(1));
     }
 }

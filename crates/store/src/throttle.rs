@@ -95,6 +95,11 @@ fn plus_seconds(at: Timestamp, seconds: i64) -> Timestamp {
     .unwrap_or(Timestamp::MAX)
 }
 
+/// Creates a key's row (`$1`, at `$2`) if it has none, so that it can be read `FOR UPDATE`.
+const ENSURE_ROW: &str = "INSERT INTO auth_throttle \
+     (key, failures, window_start, locked_until, updated_at) \
+     VALUES ($1, 0, $2, NULL, $2) ON CONFLICT (key) DO NOTHING";
+
 /// Failed-attempt counters.
 #[async_trait]
 pub trait ThrottleStore: Send + Sync {
@@ -166,14 +171,11 @@ impl ThrottleStore for Db {
         now: Timestamp,
     ) -> StoreResult<Option<Timestamp>> {
         let locked = with_tx!(self, |tx, e| {
-            sqlx::query(
-                "INSERT INTO auth_throttle (key, failures, window_start, locked_until, updated_at) \
-                 VALUES ($1, 0, $2, NULL, $2) ON CONFLICT (key) DO NOTHING",
-            )
-            .bind(key)
-            .bind(DbTime(now))
-            .execute(&mut *tx)
-            .await?;
+            sqlx::query(ENSURE_ROW)
+                .bind(key)
+                .bind(DbTime(now))
+                .execute(&mut *tx)
+                .await?;
             let (failures, last): (i64, DbTime) = sqlx::query_as(dialect(
                 e,
                 "SELECT failures, updated_at FROM auth_throttle WHERE key = $1",
@@ -224,14 +226,11 @@ impl ThrottleStore for Db {
     ) -> StoreResult<Option<Timestamp>> {
         let refused = with_tx!(self, |tx, e| {
             // `window_start` holds the arrival time; `failures` counts admitted attempts.
-            sqlx::query(
-                "INSERT INTO auth_throttle (key, failures, window_start, locked_until, updated_at) \
-                 VALUES ($1, 0, $2, NULL, $2) ON CONFLICT (key) DO NOTHING",
-            )
-            .bind(key)
-            .bind(DbTime(now))
-            .execute(&mut *tx)
-            .await?;
+            sqlx::query(ENSURE_ROW)
+                .bind(key)
+                .bind(DbTime(now))
+                .execute(&mut *tx)
+                .await?;
             let DbTime(tat): DbTime = sqlx::query_scalar(dialect(
                 e,
                 "SELECT window_start FROM auth_throttle WHERE key = $1",

@@ -752,7 +752,7 @@ async fn memory_stays_bounded_under_thousands_of_slow_connections() {
     // Held at once: at most 200 (~25 KiB each); without the limit, each of the 4,000 costs
     // about 14 KiB and stays.
     assert!(grown < 24 * 1024, "grew by {grown} KiB (from {before} KiB)");
-    println!("RSS {before} KiB before, {peak} KiB at most with 4,000 slow connections");
+    eprintln!("RSS {before} KiB before, {peak} KiB at most with 4,000 slow connections");
     // And every slow one is closed: evicted, refused, or timed out after 3 s.
     tokio::time::sleep(Duration::from_secs(4)).await;
     let mut open = 0;

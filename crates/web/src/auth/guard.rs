@@ -33,7 +33,7 @@ use super::{
     principal::{PendingLogin, Principal, RequestContext, Via, record_event},
     routes::{self, Access},
 };
-use crate::{error::ApiError, pages::PageError, state::AppState};
+use crate::{error::ApiError, state::AppState};
 
 /// Sessions and tokens are marked as used at most this often (seconds): a write per request
 /// would be wasted work on SQLite's single writer.
@@ -60,13 +60,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     };
     let method = req.method().clone();
     let is_api = path.starts_with("/api/");
-    let fail = |e: ApiError| -> Response {
-        if is_api {
-            e.into_response()
-        } else {
-            PageError(e).into_response()
-        }
-    };
+    let fail = |e: ApiError| crate::edge::respond(is_api, e);
     let Some(route) = routes::lookup(&method, &path) else {
         // A method nobody declared for a known path is refused as not allowed — whether or
         // not a handler exists for it: an undeclared handler is never served.
@@ -382,12 +376,7 @@ async fn check_access(
         Redirect::to(&target).into_response()
     };
     let forbidden = |message: &str| -> Response {
-        let e = ApiError::Forbidden(message.to_owned());
-        if is_api {
-            e.into_response()
-        } else {
-            PageError(e).into_response()
-        }
+        crate::edge::respond(is_api, ApiError::Forbidden(message.to_owned()))
     };
     match access {
         Access::Static | Access::Public => Ok(()),

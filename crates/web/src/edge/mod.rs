@@ -152,9 +152,95 @@ fn headers_too_large(headers: &HeaderMap) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use axum::http::HeaderValue;
+    use std::{
+        pin::Pin,
+        task::{Context, Poll},
+    };
+
+    use axum::{
+        Router,
+        http::{HeaderValue, StatusCode},
+        routing::{get, post},
+    };
+    use tower::ServiceExt;
 
     use super::*;
+
+    /// A body whose client never sends anything.
+    struct Silent;
+
+    impl http_body::Body for Silent {
+        type Data = axum::body::Bytes;
+        type Error = std::convert::Infallible;
+
+        fn poll_frame(
+            self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+        ) -> Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+            Poll::Pending
+        }
+    }
+
+    async fn call(path: &str, body: Body) -> (StatusCode, String, String) {
+        let slow = || async {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            "late"
+        };
+        let app = Router::new()
+            .route("/api/v1/slow", get(slow))
+            .route("/trang-cham", get(slow))
+            .route(
+                "/api/v1/echo",
+                post(|crate::extract::ApiBody(b): crate::extract::ApiBody| async move { b }),
+            )
+            .layer(axum::middleware::from_fn_with_state(
+                EdgeLimits {
+                    request_timeout: Duration::from_millis(300),
+                    body_timeout: Duration::from_millis(100),
+                },
+                edge,
+            ));
+        let method = if path.contains("echo") { "POST" } else { "GET" };
+        let req = Request::builder()
+            .method(method)
+            .uri(path)
+            .body(body)
+            .unwrap();
+        let r = app.oneshot(req).await.unwrap();
+        let status = r.status();
+        let ct = r.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let bytes = axum::body::to_bytes(r.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, ct, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    #[tokio::test]
+    async fn timeouts_are_answered_in_the_envelope_and_blame_the_right_side() {
+        // The server was slow: 503, JSON or a page.
+        let (status, ct, body) = call("/api/v1/slow", Body::empty()).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(
+            ct.starts_with("application/json") && body.contains("\"unavailable\""),
+            "{body}"
+        );
+        let (status, ct, _) = call("/trang-cham", Body::empty()).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(ct.starts_with("text/html"), "{ct}");
+        // The client stopped sending its body: 408.
+        let (status, ct, body) = call("/api/v1/echo", Body::new(Silent)).await;
+        assert_eq!(status, StatusCode::REQUEST_TIMEOUT);
+        assert!(
+            ct.starts_with("application/json") && body.contains("\"request_timeout\""),
+            "{body}"
+        );
+        // A body that arrives is read.
+        let (status, _, body) = call("/api/v1/echo", Body::from("xin chào")).await;
+        assert_eq!((status, body.as_str()), (StatusCode::OK, "xin chào"));
+    }
 
     #[test]
     fn limits_count_what_was_sent() {
