@@ -11,4 +11,3 @@ pub mod import;
 pub mod settings;
 pub mod synthetic;
 pub mod telemetry;
-pub mod users;

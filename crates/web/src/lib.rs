@@ -5,13 +5,11 @@
 pub mod api;
 mod assets;
 pub mod auth;
-pub mod calendar;
-pub mod catalog;
 pub mod dossier;
 pub mod error;
 pub mod extract;
-pub mod import;
 pub mod mail;
+pub mod mails;
 pub mod pages;
 pub mod present;
 pub mod search;
@@ -196,7 +194,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(limit_body))
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
         .layer(CatchPanicLayer::custom(|_| {
-            ApiError::Internal("handler panicked".to_owned()).into_response()
+            ApiError::internal("handler panicked".to_owned()).into_response()
         }))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
@@ -235,7 +233,7 @@ async fn limit_body(req: Request<Body>, next: axum::middleware::Next) -> Respons
 /// Unknown paths: JSON under `/api/`, an HTML page elsewhere.
 async fn not_found(req: Request<Body>) -> Response {
     if req.uri().path().starts_with("/api/") {
-        ApiError::NotFound("Không có đường dẫn API này; xem /api/v1/openapi.json.".to_owned())
+        ApiError::not_found("Không có đường dẫn API này; xem /api/v1/openapi.json.".to_owned())
             .into_response()
     } else {
         pages::error_page(

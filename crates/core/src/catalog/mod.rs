@@ -8,7 +8,7 @@
 mod code;
 pub mod dvc;
 pub mod format;
-mod model;
+pub(crate) mod model;
 
 pub use code::{CodeError, ProcedureCode};
 pub use model::*;
