@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::dvc::{self, DVC_KEYS, ParseNote};
-use super::{CodeError, Procedure, ProcedureCode, ProcedureError};
+use super::{CodeError, Procedure, ProcedureCode, ProcedureError, Tally};
 
 /// The format marker of this version.
 pub const FORMAT_V1: &str = "motcua.procedure/1";
@@ -70,6 +70,9 @@ pub struct ImportRecord {
     pub uncertain_sections: usize,
     /// For national-portal lines, what the parser noted; empty for motcua lines.
     pub notes: Vec<ParseNote>,
+    /// How the record's documents classify (required / conditional / note), and how many rows
+    /// no rule recognised, for the import's report (`motcua_core::catalog::requirement`).
+    pub requirements: Tally,
 }
 
 /// Why a line was rejected. The message is short and in Vietnamese, for the import's per-row
@@ -142,6 +145,7 @@ pub fn parse_line(line: &str) -> Result<ImportRecord, RowError> {
         let parsed = dvc::parse_dvc_value(Value::Object(map))?;
         Ok(ImportRecord {
             uncertain_sections: parsed.procedure.raw_sections.len(),
+            requirements: Tally::of(&parsed.procedure),
             procedure: parsed.procedure,
             valid_from: None,
             format: LineFormat::NationalPortal,
@@ -194,6 +198,7 @@ fn parse_motcua(mut map: Map<String, Value>) -> Result<ImportRecord, RowError> {
     let procedure = procedure.normalized().map_err(RowError::Invalid)?;
     Ok(ImportRecord {
         uncertain_sections: procedure.raw_sections.len(),
+        requirements: Tally::of(&procedure),
         procedure,
         valid_from,
         format: LineFormat::Motcua,
@@ -269,6 +274,42 @@ mod tests {
         assert_eq!(r.valid_from, Some(jiff::civil::date(2026, 7, 1)));
         assert_eq!(r.uncertain_sections, 1);
         assert_eq!(to_line_valid_from(&r.procedure, r.valid_from), line);
+    }
+
+    #[test]
+    fn stated_kinds_round_trip() {
+        let mut p = birth_registration();
+        p.cases[0].components[0].kind = Some(crate::catalog::RequirementKind::Conditional);
+        p.cases[0].components[0].condition = Some("Bạn nộp hồ sơ trực tiếp?".into());
+        let line = to_line(&p.normalized().unwrap());
+        assert!(
+            line.contains(
+                r#""forms":[],"kind":"conditional","condition":"Bạn nộp hồ sơ trực tiếp?"}"#
+            ),
+            "{line}"
+        );
+        let r = parse_line(&line).unwrap();
+        assert_eq!(
+            r.requirements,
+            crate::catalog::Tally {
+                conditional: 1,
+                explicit: 1,
+                ..Default::default()
+            }
+        );
+        let bad = line.replace(r#""kind":"conditional","#, "");
+        let err = parse_line(&bad).unwrap_err().to_string();
+        assert!(
+            err.starts_with("bản ghi không hợp lệ: thành phần hồ sơ"),
+            "{err}"
+        );
+        let bad = line.replace(r#""kind":"conditional""#, r#""kind":"maybe""#);
+        assert!(
+            parse_line(&bad)
+                .unwrap_err()
+                .to_string()
+                .starts_with("sai cấu trúc bản ghi")
+        );
     }
 
     #[test]
