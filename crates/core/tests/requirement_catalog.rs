@@ -68,7 +68,14 @@ fn lead(name: &str) -> String {
 #[ignore = "prints the catalog's patterns; run by hand when changing the rules"]
 fn dump_patterns() {
     let procedures = procedures();
-    let mut by_rule: BTreeMap<String, usize> = BTreeMap::new();
+    let started = std::time::Instant::now();
+    let rows: usize = procedures
+        .iter()
+        .flat_map(|p| &p.cases)
+        .map(|c| classify_case(c).len())
+        .sum();
+    eprintln!("classified {rows} rows in {:?}", started.elapsed());
+    let mut by_rule: BTreeMap<Basis, usize> = BTreeMap::new();
     let mut leads: BTreeMap<(RequirementKind, String), usize> = BTreeMap::new();
     let mut unmatched = Vec::new();
     let mut dump = std::env::var_os("REQUIREMENT_DUMP").map(|p| File::create(p).unwrap());
@@ -79,7 +86,7 @@ fn dump_patterns() {
                     Basis::Rule(r) => format!("{r:?}"),
                     other => format!("{other:?}"),
                 };
-                *by_rule.entry(rule.clone()).or_default() += 1;
+                *by_rule.entry(c.basis).or_default() += 1;
                 *leads.entry((c.kind, lead(&row.name))).or_default() += 1;
                 if c.is_unclassified() {
                     unmatched.push(format!("{} {}/{} {}", p.code, ci, ri, row.name));
@@ -96,9 +103,14 @@ fn dump_patterns() {
             }
         }
     }
-    eprintln!("rows per rule:");
-    for (rule, n) in &by_rule {
-        eprintln!("  {rule:<20} {n:>6}");
+    eprintln!("rows per rule, in the order the rules are tried:");
+    let order = Rule::ALL
+        .map(Basis::Rule)
+        .into_iter()
+        .chain([Basis::Explicit, Basis::Unmatched]);
+    for basis in order {
+        let n = by_rule.get(&basis).copied().unwrap_or(0);
+        eprintln!("  {:<32} {n:>6}", format!("{basis:?}"));
     }
     for kind in RequirementKind::ALL {
         let mut top: Vec<(&String, &usize)> = leads
@@ -120,5 +132,4 @@ fn dump_patterns() {
     for u in unmatched.iter().take(200) {
         eprintln!("  {}", u.chars().take(160).collect::<String>());
     }
-    let _ = Rule::ALL;
 }

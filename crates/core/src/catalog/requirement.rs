@@ -164,7 +164,7 @@ impl Rule {
 }
 
 /// How a classification was reached.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "basis", content = "rule")]
 pub enum Basis {
@@ -269,11 +269,16 @@ fn condition_of(
             text,
             topic,
         },
-        None => Condition {
-            text: String::new(),
-            question: question::question("", &ConditionTopic::Possession, document),
-            topic: ConditionTopic::Possession,
-        },
+        None => possession(document),
+    }
+}
+
+/// "Do you have this paper?": the condition of a paper only some applicants have.
+fn possession(document: &str) -> Condition {
+    Condition {
+        text: String::new(),
+        question: question::question("", &ConditionTopic::Possession, document),
+        topic: ConditionTopic::Possession,
     }
 }
 
@@ -306,11 +311,7 @@ pub fn classify_case(case: &ProcedureCase) -> Vec<Classified> {
         {
             c.kind = RequirementKind::Conditional;
             c.basis = Basis::Rule(Rule::OneOf);
-            c.condition = Some(Condition {
-                text: String::new(),
-                question: question::question("", &ConditionTopic::Possession, &c.document),
-                topic: ConditionTopic::Possession,
-            });
+            c.condition = Some(possession(&c.document));
         }
     }
     out
