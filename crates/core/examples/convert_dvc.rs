@@ -172,7 +172,7 @@ fn main() -> Result<(), Box<dyn Error>> {
                 }
                 let kinds: Vec<NoteKind> = r.notes.iter().map(|n| n.kind).collect();
                 stats.add(&r.procedure, &kinds);
-                stats.requirements += r.requirements;
+                stats.requirements += Tally::of(&r.procedure);
                 lines.push((r.procedure.code.to_string(), to_line(&r.procedure)));
             }
             Err(e) => stats.rejected.push((i + 1, e.to_string())),

@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::dvc::{self, DVC_KEYS, ParseNote};
-use super::{CodeError, Procedure, ProcedureCode, ProcedureError, Tally};
+use super::{CodeError, Procedure, ProcedureCode, ProcedureError};
 
 /// The format marker of this version.
 pub const FORMAT_V1: &str = "motcua.procedure/1";
@@ -68,11 +68,10 @@ pub struct ImportRecord {
     /// How many sections were kept verbatim because their parse was uncertain
     /// (`procedure.raw_sections.len()`).
     pub uncertain_sections: usize,
-    /// For national-portal lines, what the parser noted; empty for motcua lines.
+    /// For national-portal lines, what the parser noted; empty for motcua lines. How the
+    /// record's documents classify, and how many rows no rule recognised, is
+    /// [`super::Tally::of`]`(&procedure)`: not computed here, since most readers do not need it.
     pub notes: Vec<ParseNote>,
-    /// How the record's documents classify (required / conditional / note), and how many rows
-    /// no rule recognised, for the import's report (`motcua_core::catalog::requirement`).
-    pub requirements: Tally,
 }
 
 /// Why a line was rejected. The message is short and in Vietnamese, for the import's per-row
@@ -145,7 +144,6 @@ pub fn parse_line(line: &str) -> Result<ImportRecord, RowError> {
         let parsed = dvc::parse_dvc_value(Value::Object(map))?;
         Ok(ImportRecord {
             uncertain_sections: parsed.procedure.raw_sections.len(),
-            requirements: Tally::of(&parsed.procedure),
             procedure: parsed.procedure,
             valid_from: None,
             format: LineFormat::NationalPortal,
@@ -198,7 +196,6 @@ fn parse_motcua(mut map: Map<String, Value>) -> Result<ImportRecord, RowError> {
     let procedure = procedure.normalized().map_err(RowError::Invalid)?;
     Ok(ImportRecord {
         uncertain_sections: procedure.raw_sections.len(),
-        requirements: Tally::of(&procedure),
         procedure,
         valid_from,
         format: LineFormat::Motcua,
@@ -290,7 +287,7 @@ mod tests {
         );
         let r = parse_line(&line).unwrap();
         assert_eq!(
-            r.requirements,
+            crate::catalog::Tally::of(&r.procedure),
             crate::catalog::Tally {
                 conditional: 1,
                 explicit: 1,

@@ -209,10 +209,20 @@ pub fn classify(row: &ComponentRequirement) -> Classified {
 
 /// Classifies a row of the group headed `group` ([`ProcedureCase::name`]).
 pub fn classify_in(group: &str, row: &ComponentRequirement) -> Classified {
+    classify_row(rules::is_notes_group(group), row)
+}
+
+/// [`classify_in`] with the group's heading already read.
+fn classify_row(notes_group: bool, row: &ComponentRequirement) -> Classified {
     let body_owned = clean_line(&row.name);
     let body = strip_marker(&body_owned);
     let counted = row.originals > 0 || row.copies > 0;
-    let verdict = rules::judge(&clean_line(group), body, counted);
+    // A stated required or note needs nothing from the rules; a stated conditional may still
+    // use the condition they find.
+    let verdict = match row.kind {
+        Some(RequirementKind::Required | RequirementKind::Note) => None,
+        _ => rules::judge(notes_group, body, counted),
+    };
     let (kind, basis) = match (row.kind, &verdict) {
         (Some(kind), _) => (kind, Basis::Explicit),
         (None, Some(v)) => (v.kind, Basis::Rule(v.rule)),
@@ -288,10 +298,11 @@ fn possession(document: &str) -> Condition {
 /// alternative as a row of its own) is one the applicant submits only if it is the one they
 /// have ([`Rule::OneOf`]).
 pub fn classify_case(case: &ProcedureCase) -> Vec<Classified> {
+    let notes_group = rules::is_notes_group(&case.name);
     let mut out: Vec<Classified> = case
         .components
         .iter()
-        .map(|row| classify_in(&case.name, row))
+        .map(|row| classify_row(notes_group, row))
         .collect();
     let lists: Vec<String> = out
         .iter()
@@ -323,10 +334,15 @@ const ONE_OF_MIN_WORDS: usize = 4;
 
 /// "Một trong các giấy tờ sau: …": a row listing alternatives.
 fn is_one_of_list(c: &Classified) -> bool {
+    // Only the first words matter: fold a short prefix, not the whole (often long) row.
+    let prefix: String = c.document.chars().take(ONE_OF_PREFIX_CHARS).collect();
     c.kind == RequirementKind::Required
-        && fold(&c.document).starts_with("mot trong")
         && c.document.contains(':')
+        && fold(&prefix).starts_with("mot trong")
 }
+
+/// Enough characters for "Một trong" and a list marker in front of it.
+const ONE_OF_PREFIX_CHARS: usize = 24;
 
 /// How many rows of each kind, and how many no rule recognised.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

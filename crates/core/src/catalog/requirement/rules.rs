@@ -39,11 +39,16 @@ const HAVE: &str = "co4";
 const PAPER: &str = "ban2";
 const THIS: &str = "nay1";
 
-/// Classifies one row. `group` is the heading of its group, `body` the row without its list
-/// marker, `counted` whether the portal gave it a number of originals or copies. `None` when
-/// no rule applies.
-pub(super) fn judge(group: &str, body: &str, counted: bool) -> Option<Verdict> {
-    if Words::new(group).starts_with_any(&NOTE_GROUPS) {
+/// Whether a group headed `group` holds remarks only ("Lưu ý", "* Ghi chú:").
+pub(super) fn is_notes_group(group: &str) -> bool {
+    Words::new(group).starts_with_any(&NOTE_GROUPS)
+}
+
+/// Classifies one row. `notes_group` says whether its group holds remarks only, `body` is the
+/// row without its list marker, `counted` whether the portal gave it a number of originals or
+/// copies. `None` when no rule applies.
+pub(super) fn judge(notes_group: bool, body: &str, counted: bool) -> Option<Verdict> {
+    if notes_group {
         return Some(note(Rule::NotesGroup, body));
     }
     let w = Words::new(body);

@@ -8,18 +8,19 @@
 
 use unicode_normalization::char::is_combining_mark;
 
-use crate::text::for_each_token;
+use crate::text::{TokenKeys, for_each_token};
 
-/// One word: its span in the text, its folded and marked keys and how many parentheses
-/// enclose it.
+/// One word: its span in the text, where its keys are in [`Words::keys`] and how many
+/// parentheses enclose it.
 #[derive(Debug, Clone)]
 struct Word {
     start: usize,
     end: usize,
-    folded: String,
-    /// The marked key ([`crate::text::TokenKeys::marked`]): folding alone makes "nếu" (if)
-    /// and "nêu" (state), "thì" (then) and "thi" (exam) the same word.
-    marked: String,
+    /// The folded key ("nếu" → `neu`), as a range of [`Words::keys`].
+    folded: (usize, usize),
+    /// The marked key ([`crate::text::TokenKeys::marked`], "nếu" → `nêu4`): folding alone
+    /// makes "nếu" (if) and "nêu" (state), "thì" (then) and "thi" (exam) the same word.
+    marked: (usize, usize),
     depth: u8,
 }
 
@@ -28,50 +29,75 @@ struct Word {
 pub(super) struct Words<'a> {
     text: &'a str,
     words: Vec<Word>,
+    /// Every word's keys, one after the other: one allocation per row, not two per word.
+    keys: String,
 }
 
 /// Letters, digits and the marks of decomposed letters make words; everything else separates
-/// them.
+/// them (the same classes as [`for_each_token`], which folds them).
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || is_combining_mark(c) || matches!(c, '\u{ad}' | '\u{200c}' | '\u{200d}')
+    match c {
+        _ if c.is_ascii() => c.is_ascii_alphanumeric(),
+        // The Latin letters of Vietnamese, without a table look-up: Latin-1 letters (not × ÷),
+        // Latin Extended-A/B (ă đ ơ ư …) and Latin Extended Additional (ạ ả ấ … ỹ).
+        '\u{c0}'..='\u{24f}' => c != '×' && c != '÷',
+        '\u{1e00}'..='\u{1eff}' => true,
+        _ => {
+            c.is_alphanumeric()
+                || is_combining_mark(c)
+                || matches!(c, '\u{ad}' | '\u{200c}' | '\u{200d}')
+        }
+    }
+}
+
+/// A word's span and parenthesis depth, before folding.
+struct Span {
+    start: usize,
+    end: usize,
+    depth: u8,
 }
 
 impl<'a> Words<'a> {
     pub(super) fn new(text: &'a str) -> Self {
-        let mut words = Vec::new();
-        let mut depth: u8 = 0;
-        let mut start = None;
-        let push = |words: &mut Vec<Word>, start: usize, end: usize, depth: u8| {
-            // A "word" of exotic characters can fold to several keys ("½" → "1 2"); each
-            // becomes a word with the same span.
-            for_each_token(&text[start..end], |keys| {
-                words.push(Word {
-                    start,
-                    end,
-                    folded: keys.folded.to_owned(),
-                    marked: keys.marked.to_owned(),
-                    depth,
+        let spans = spans(text);
+        let mut keys = String::with_capacity(text.len() * 2);
+        let mut folded_keys = Vec::with_capacity(spans.len());
+        // Folding the whole row at once gives the keys in order, one per span: the common
+        // case. Characters whose decomposition splits ("½") or marks with no letter make the
+        // counts differ; then each span is folded on its own.
+        for_each_token(text, |k| folded_keys.push(push_keys(&mut keys, k)));
+        let words = if folded_keys.len() == spans.len() {
+            spans
+                .iter()
+                .zip(folded_keys)
+                .map(|(s, (folded, marked))| Word {
+                    start: s.start,
+                    end: s.end,
+                    folded,
+                    marked,
+                    depth: s.depth,
+                })
+                .collect()
+        } else {
+            keys.clear();
+            let mut words = Vec::with_capacity(spans.len());
+            for s in &spans {
+                // A span of exotic characters can fold to several keys ("½" → "1 2"); each
+                // becomes a word with the same span.
+                for_each_token(&text[s.start..s.end], |k| {
+                    let (folded, marked) = push_keys(&mut keys, k);
+                    words.push(Word {
+                        start: s.start,
+                        end: s.end,
+                        folded,
+                        marked,
+                        depth: s.depth,
+                    });
                 });
-            });
+            }
+            words
         };
-        for (i, c) in text.char_indices() {
-            if is_word_char(c) {
-                start.get_or_insert(i);
-                continue;
-            }
-            if let Some(s) = start.take() {
-                push(&mut words, s, i, depth);
-            }
-            match c {
-                '(' | '[' => depth = depth.saturating_add(1),
-                ')' | ']' => depth = depth.saturating_sub(1),
-                _ => {}
-            }
-        }
-        if let Some(s) = start {
-            push(&mut words, s, text.len(), depth);
-        }
-        Self { text, words }
+        Self { text, words, keys }
     }
 
     pub(super) fn text(&self) -> &'a str {
@@ -88,12 +114,18 @@ impl<'a> Words<'a> {
 
     /// The folded form of word `i` ("" past the end).
     pub(super) fn folded(&self, i: usize) -> &str {
-        self.words.get(i).map_or("", |w| w.folded.as_str())
+        self.words
+            .get(i)
+            .and_then(|w| self.keys.get(w.folded.0..w.folded.1))
+            .unwrap_or("")
     }
 
     /// The marked key of word `i` ("" past the end): "nếu" → `nêu4`, "thì" → `thi1`.
     pub(super) fn marked(&self, i: usize) -> &str {
-        self.words.get(i).map_or("", |w| w.marked.as_str())
+        self.words
+            .get(i)
+            .and_then(|w| self.keys.get(w.marked.0..w.marked.1))
+            .unwrap_or("")
     }
 
     /// Byte offset where word `i` starts (the text's end past the last word).
@@ -134,7 +166,7 @@ impl<'a> Words<'a> {
         phrase
             .split(' ')
             .enumerate()
-            .all(|(k, p)| self.words.get(i + k).is_some_and(|w| w.folded == p))
+            .all(|(k, p)| i + k < self.len() && self.folded(i + k) == p)
     }
 
     /// The number of words in `phrase`.
@@ -200,6 +232,48 @@ impl<'a> Words<'a> {
         let close = matching_close(self.text, open).unwrap_or(self.text.len());
         Some((open, close))
     }
+}
+
+/// The spans of the words of `text`, with their parenthesis depth.
+fn spans(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut depth: u8 = 0;
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        if is_word_char(c) {
+            start.get_or_insert(i);
+            continue;
+        }
+        if let Some(start) = start.take() {
+            out.push(Span {
+                start,
+                end: i,
+                depth,
+            });
+        }
+        match c {
+            '(' | '[' => depth = depth.saturating_add(1),
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if let Some(start) = start {
+        out.push(Span {
+            start,
+            end: text.len(),
+            depth,
+        });
+    }
+    out
+}
+
+/// Appends a token's keys to `keys`; their ranges.
+fn push_keys(keys: &mut String, k: TokenKeys<'_>) -> ((usize, usize), (usize, usize)) {
+    let f = keys.len();
+    keys.push_str(k.folded);
+    let m = keys.len();
+    keys.push_str(k.marked);
+    ((f, m), (m, keys.len()))
 }
 
 /// The byte offset of the outermost unclosed `(` or `[` before `at`.
@@ -270,6 +344,23 @@ mod tests {
         assert_eq!(
             w.enclosing_parens(2),
             Some((text.find('(').unwrap(), text.len()))
+        );
+    }
+
+    #[test]
+    fn characters_that_fold_to_several_keys() {
+        // "½" folds to two keys: each gets the span of the character.
+        let text = "a ½ (b)";
+        let w = Words::new(text);
+        let folded: Vec<&str> = (0..w.len()).map(|i| w.folded(i)).collect();
+        assert_eq!(folded, ["a", "1", "2", "b"]);
+        assert_eq!((w.start(1), w.end(1)), (w.start(2), w.end(2)));
+        assert_eq!(w.depth(3), 1);
+        // A mark with no letter before it is not a word.
+        let w = Words::new("\u{301} bản");
+        assert_eq!(
+            (0..w.len()).map(|i| w.marked(i)).collect::<Vec<_>>(),
+            ["ban2"]
         );
     }
 

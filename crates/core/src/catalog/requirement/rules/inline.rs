@@ -124,24 +124,25 @@ fn content_pairs(w: &Words<'_>, from: usize, to: usize) -> Vec<(String, String)>
         .collect()
 }
 
+/// Whether word `j` names a paper that "hoặc" could offer as another one.
+fn names_paper(w: &Words<'_>, j: usize) -> bool {
+    w.phrase_at(j, &DOCUMENT_HEADS)
+        .is_some_and(|h| !NOT_ALTERNATIVE_HEADS.contains(&h))
+}
+
 /// Whether the "hoặc" at word `k` offers another paper ("… hoặc bản cam kết"), not another
 /// form of the same one ("bản chính hoặc bản sao có chứng thực …", "Bản sao hoặc bản chính
-/// Bảng kê …") or another verb ("cấp hoặc xác nhận").
-fn is_alternative(w: &Words<'_>, k: usize) -> bool {
-    let names_paper = |j: usize| {
-        w.phrase_at(j, &DOCUMENT_HEADS)
-            .is_some_and(|h| !NOT_ALTERNATIVE_HEADS.contains(&h))
-    };
-    if w.folded(k) != "hoac" || w.depth(k) > 0 {
+/// Bảng kê …") or another verb ("cấp hoặc xác nhận"). `first_paper` is the first word that
+/// names a paper rather than a form of one: before "hoặc", a paper must have been named.
+fn is_alternative(w: &Words<'_>, k: usize, first_paper: Option<usize>) -> bool {
+    if w.folded(k) != "hoac" || w.depth(k) > 0 || first_paper.is_none_or(|p| p >= k) {
         return false;
     }
-    // Before "hoặc", a paper must have been named, not only its forms.
-    let paper_before = (0..k).any(|j| names_paper(j) && w.phrase_at(j, &COPY_FORMS).is_none());
     let mut j = k + 1;
     if let Some(form) = w.phrase_at(j, &COPY_FORMS) {
         j += Words::phrase_len(form);
     }
-    paper_before && names_paper(j)
+    names_paper(w, j)
 }
 
 /// "Văn bản ủy quyền … trong trường hợp ủy quyền …", "Tờ khai (nếu người có yêu cầu lựa chọn
@@ -186,14 +187,18 @@ pub(super) fn inline_condition(w: &Words<'_>, end: usize) -> Option<Inline> {
     // A condition after "A hoặc B" that speaks of A ("Bản sao giấy phép lái xe hoặc bản cam
     // kết trong trường hợp giấy phép lái xe bị mất") picks B; one that does not ("… hoặc giấy
     // tờ thay thế … trong trường hợp giao dịch liên quan đến tài sản đó") covers both.
+    let first_paper =
+        (0..end).find(|&j| names_paper(w, j) && w.phrase_at(j, &COPY_FORMS).is_none());
     let condition_pairs = content_pairs(w, cond_from, cond_to);
-    let picks_earlier = (1..i).filter(|&k| is_alternative(w, k)).any(|k| {
-        content_pairs(w, 0, k)
-            .iter()
-            .any(|p| condition_pairs.contains(p))
-    });
+    let picks_earlier = (1..i)
+        .filter(|&k| is_alternative(w, k, first_paper))
+        .any(|k| {
+            content_pairs(w, 0, k)
+                .iter()
+                .any(|p| condition_pairs.contains(p))
+        });
     let chooses_later = (cond_from..end).any(|k| {
-        w.start(k) >= cut_to && is_alternative(w, k)
+        w.start(k) >= cut_to && is_alternative(w, k, first_paper)
             || (w.depth(k) == 0 || w.gap_has(k, &['(']))
                 && inline_marker(w, k).is_some_and(|m| m != "khi" && m != "neu")
     });
