@@ -9,6 +9,11 @@ mod code;
 pub mod dvc;
 pub mod format;
 pub(crate) mod model;
+pub mod requirement;
 
 pub use code::{CodeError, ProcedureCode};
 pub use model::*;
+pub use requirement::{
+    Basis, Classified, Condition, ConditionTopic, RequirementKind, Tally, classify, classify_case,
+    classify_in,
+};

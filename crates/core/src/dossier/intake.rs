@@ -383,6 +383,8 @@ mod tests {
             originals: 1,
             copies: 0,
             forms: vec![],
+            kind: None,
+            condition: None,
         });
         let mut desk = p.methods[0].clone();
         desk.channel = Channel::Direct;
