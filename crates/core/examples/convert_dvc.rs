@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use flate2::{Compression, GzBuilder};
 use motcua_core::catalog::dvc::{NoteKind, derived_online_level};
 use motcua_core::catalog::format::{LineFormat, parse_line, to_line};
-use motcua_core::catalog::{Channel, OnlineLevel, Procedure, Section, TimeUnit};
+use motcua_core::catalog::{Channel, OnlineLevel, Procedure, Section, Tally, TimeUnit};
 
 const DEFAULT_INPUT: &str = "/work/shared/data/tthc-dichvucong-2026/procedures.jsonl";
 
@@ -48,6 +48,7 @@ struct Stats {
     results_coded: usize,
     steps: usize,
     single_step: usize,
+    requirements: Tally,
 }
 
 impl Stats {
@@ -171,6 +172,7 @@ fn main() -> Result<(), Box<dyn Error>> {
                 }
                 let kinds: Vec<NoteKind> = r.notes.iter().map(|n| n.kind).collect();
                 stats.add(&r.procedure, &kinds);
+                stats.requirements += Tally::of(&r.procedure);
                 lines.push((r.procedure.code.to_string(), to_line(&r.procedure)));
             }
             Err(e) => stats.rejected.push((i + 1, e.to_string())),
@@ -243,6 +245,12 @@ fn main() -> Result<(), Box<dyn Error>> {
         out,
         "documents:  {} cases, {} components ({} with 0 originals and 0 copies), {} form files",
         stats.cases, stats.components, stats.zero_quantity, stats.forms
+    )?;
+    let t = stats.requirements;
+    writeln!(
+        out,
+        "kinds:      {} required ({} unclassified), {} conditional, {} notes (classified at load, not stored)",
+        t.required, t.unclassified, t.conditional, t.note
     )?;
     writeln!(
         out,

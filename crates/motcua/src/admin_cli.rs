@@ -4,11 +4,19 @@ use std::{io::Write, process::ExitCode};
 
 use clap::Subcommand;
 
-use crate::{
-    app,
-    settings::Settings,
-    users::{self, GrantSpec, OfficialSpec},
+use motcua_core::identity::Role;
+use motcua_service::{
+    Actor, AdminService, ServiceError,
+    admin::{GrantRequest, NewOfficial, generated_password},
+    catalog::CatalogHandle,
+    passwords::Passwords,
 };
+use motcua_store::Db;
+
+use crate::{app, settings::Settings};
+
+/// The actor name of every command-line change in the audit log.
+pub const CLI_ACTOR: &str = "cli";
 
 /// `motcua user …`.
 #[derive(Debug, Subcommand)]
@@ -98,8 +106,29 @@ fn password(from_stdin: bool) -> anyhow::Result<(String, bool)> {
         anyhow::ensure!(!pw.is_empty(), "no password on standard input");
         Ok((pw, false))
     } else {
-        Ok((users::generated_password()?, true))
+        Ok((generated_password().map_err(cli_error)?, true))
     }
+}
+
+/// A service refusal as the command line prints it (the same Vietnamese message the pages and
+/// the API give).
+pub fn cli_error(e: ServiceError) -> anyhow::Error {
+    match e {
+        ServiceError::Internal(detail) | ServiceError::Unavailable(detail) => {
+            anyhow::anyhow!(detail)
+        }
+        other => anyhow::anyhow!(other.public_message()),
+    }
+}
+
+/// The administration service over `db`, acting for the whole installation.
+pub async fn admin_service(db: &Db) -> anyhow::Result<AdminService<Db>> {
+    let catalog = CatalogHandle::load(db).await?;
+    Ok(AdminService::new(
+        std::sync::Arc::new(db.clone()),
+        catalog,
+        Passwords::new(1),
+    ))
 }
 
 /// Runs `motcua user …`.
@@ -108,11 +137,16 @@ pub async fn user(
     clock: &dyn motcua_core::clock::Clock,
     what: UserCommand,
 ) -> anyhow::Result<ExitCode> {
-    let db = motcua_store::Db::connect(&settings.db_config()?).await?;
-    let now = clock.now();
-    let passwords = motcua_web::auth::password::Passwords::new(1);
+    let db = Db::connect(&settings.db_config()?).await?;
+    let code = run_user(&db, clock.now(), what).await;
+    db.close().await;
+    code
+}
+
+async fn run_user(db: &Db, now: jiff::Timestamp, what: UserCommand) -> anyhow::Result<ExitCode> {
+    let admin = admin_service(db).await?;
+    let actor = Actor::operator(CLI_ACTOR);
     let mut out = std::io::stdout().lock();
-    let actor = "cli";
     match what {
         UserCommand::CreateOfficial {
             username,
@@ -122,14 +156,25 @@ pub async fn user(
             password_stdin,
         } => {
             let (pw, generated) = password(password_stdin)?;
-            let spec = OfficialSpec {
-                username: &username,
-                display_name: &name,
-                agency_id: &agency,
-                email: email.as_deref(),
-            };
-            let id = users::create_official(&db, &passwords, &spec, &pw, now, actor).await?;
-            writeln!(out, "Đã tạo tài khoản {username} ({id}) tại {agency}.")?;
+            let user = admin
+                .create_official(
+                    &actor,
+                    now,
+                    NewOfficial {
+                        username: username.clone(),
+                        display_name: name,
+                        agency_id: agency.clone(),
+                        email,
+                        password: pw.clone(),
+                    },
+                )
+                .await
+                .map_err(cli_error)?;
+            writeln!(
+                out,
+                "Đã tạo tài khoản {username} ({}) tại {agency}.",
+                user.id
+            )?;
             if generated {
                 writeln!(out, "Mật khẩu (chỉ hiện một lần): {pw}")?;
             }
@@ -143,31 +188,50 @@ pub async fn user(
             from,
             to,
         } => {
-            let spec = GrantSpec {
-                role: &role,
-                agency_id: &agency,
-                subtree,
-                procedure: procedure.as_deref(),
-                valid_from: from,
-                valid_to: to,
-            };
-            let id = users::grant(&db, &username, &spec, now, actor).await?;
+            let role: Role = role
+                .parse()
+                .map_err(|e: motcua_core::identity::UnknownRole| {
+                    let all: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+                    anyhow::anyhow!("{e}; các vai trò: {}", all.join(", "))
+                })?;
+            let user = admin.user_named(&username).await.map_err(cli_error)?;
+            let g = admin
+                .grant(
+                    &actor,
+                    now,
+                    &user.id,
+                    GrantRequest {
+                        role,
+                        agency_id: agency.clone(),
+                        subtree,
+                        procedure,
+                        valid_from: from,
+                        valid_to: to,
+                    },
+                )
+                .await
+                .map_err(cli_error)?;
             writeln!(
                 out,
-                "Đã cấp quyền {role} tại {agency} cho {username} (mã {id})."
+                "Đã cấp quyền {role} tại {agency} cho {username} (mã {}).",
+                g.id
             )?;
         }
-        UserCommand::Revoke { grant_id } => {
-            if users::revoke(&db, &grant_id, now, actor).await? {
-                writeln!(out, "Đã thu hồi quyền {grant_id}.")?;
-            } else {
-                writeln!(out, "Không có quyền {grant_id}, hoặc đã bị thu hồi.")?;
-                db.close().await;
+        UserCommand::Revoke { grant_id } => match admin.revoke(&actor, now, &grant_id).await {
+            Ok(()) => writeln!(out, "Đã thu hồi quyền {grant_id}.")?,
+            Err(ServiceError::NotFound(m)) => {
+                writeln!(out, "{m}")?;
                 return Ok(ExitCode::from(2));
             }
-        }
+            Err(e) => return Err(cli_error(e)),
+        },
         UserCommand::Grants { username } => {
-            for g in users::grants(&db, &username).await? {
+            let user = admin.user_named(&username).await.map_err(cli_error)?;
+            for g in admin
+                .grants_of(&actor, now, &user.id)
+                .await
+                .map_err(cli_error)?
+            {
                 let gr = &g.grant;
                 writeln!(
                     out,
@@ -199,7 +263,11 @@ pub async fn user(
             password_stdin,
         } => {
             let (pw, generated) = password(password_stdin)?;
-            users::reset_password(&db, &passwords, &username, &pw, now, actor).await?;
+            let user = admin.user_named(&username).await.map_err(cli_error)?;
+            admin
+                .reset_password(&actor, now, &user.id, &pw)
+                .await
+                .map_err(cli_error)?;
             writeln!(
                 out,
                 "Đã đặt mật khẩu mới cho {username}; các phiên cũ đã kết thúc."
@@ -209,11 +277,14 @@ pub async fn user(
             }
         }
         UserCommand::Disable { username } => {
-            users::disable(&db, &username, now, actor).await?;
+            let user = admin.user_named(&username).await.map_err(cli_error)?;
+            admin
+                .disable(&actor, now, &user.id)
+                .await
+                .map_err(cli_error)?;
             writeln!(out, "Đã khoá tài khoản {username}.")?;
         }
     }
-    db.close().await;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -4,14 +4,17 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use motcua_core::clock::{Clock, SystemClock};
+use motcua_service::{
+    calendar::{CalendarHandle, admin as calendar_admin},
+    catalog::CatalogHandle,
+};
 use motcua_store::{Db, Store};
 use motcua_web::{
     AppState, Site,
     auth::Auth,
-    calendar::{CalendarHandle, admin as calendar_admin},
-    catalog::CatalogHandle,
     mail::{self, Mailer},
     pages::Templates,
+    state::Parts,
 };
 use tokio::{sync::oneshot, task::JoinHandle};
 
@@ -182,8 +185,8 @@ pub async fn start(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<
     let calendars = CalendarHandle::load(store.as_ref())
         .await
         .context("loading the working-time calendars")?;
-    let templates = Templates::load(settings.server.templates_dir.as_deref())?;
     let site = site(&settings, store.as_ref()).await?;
+    let templates = Templates::load(settings.server.templates_dir.as_deref(), &site)?;
     let listener = crate::serve::listen(settings.server.addr)
         .with_context(|| format!("cannot listen on {}", settings.server.addr))?;
     let addr = listener.local_addr()?;
@@ -196,15 +199,16 @@ pub async fn start(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<
     let mailer = Arc::new(
         Mailer::new(&settings.mail.from, &settings.mail_transport()?).context("mail settings")?,
     );
-    let state = AppState {
+    let state = AppState::new(Parts {
         store: store.clone(),
         catalog: catalog.clone(),
         calendars: calendars.clone(),
         clock: clock.clone(),
-        site: Arc::new(site),
-        templates: Arc::new(templates),
+        site,
+        templates,
         auth: auth.clone(),
-    };
+        intake: settings.intake_rules(),
+    });
     let every = Duration::from_secs(settings.server.refresh_seconds.max(1));
     let background = [
         catalog.spawn_refresher(store.clone(), every),

@@ -18,16 +18,16 @@ use motcua_core::{
     catalog::TimeUnit,
     clock::Clock,
 };
-use motcua_store::{AgencyStore, CalendarDiff, CalendarStore, ChangeMeta, ChangeWhat, Db};
-use motcua_web::{
+use motcua_service::{
+    ServiceError,
     calendar::{
         AgencyLookup, AgencyMap, Calendars,
         admin::{self, ImportRequest},
         query::{self, YearAnswer, YearDay},
     },
-    error::ApiError,
-    present::number_vi,
 };
+use motcua_store::{AgencyStore, CalendarDiff, CalendarStore, ChangeMeta, ChangeWhat, Db};
+use motcua_web::present::number_vi;
 
 use crate::settings::Settings;
 
@@ -332,7 +332,7 @@ pub async fn run(
 }
 
 /// An API error as the command line shows it: the Vietnamese message alone.
-fn message(e: ApiError) -> anyhow::Error {
+fn message(e: ServiceError) -> anyhow::Error {
     anyhow!(e.public_message())
 }
 

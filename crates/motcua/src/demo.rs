@@ -13,12 +13,18 @@ use motcua_core::{
     catalog::ImplementingLevel,
     identity::{Role, credentials::LoginId},
 };
-use motcua_store::{AgencyProcedure, NewUser, Store, StoredProcedure, UserKind};
-use motcua_web::auth::password::Passwords;
+use motcua_service::{
+    Actor,
+    admin::{GrantRequest, NewOfficial},
+    passwords::Passwords,
+};
+use motcua_store::{
+    AgencyProcedure, Db, MetaStore, NewUser, Store, StoredProcedure, UserKind, UserStore,
+};
 
 use crate::{
+    admin_cli::{admin_service, cli_error},
     import::{ImportReport, import},
-    users::{self, GrantSpec, OfficialSpec},
 };
 
 /// The catalog, in motcua's JSON Lines format, gzip-compressed.
@@ -124,12 +130,14 @@ fn grant_agency(username: &str, home: &'static str) -> &'static str {
 
 /// Creates the demo accounts (one per role, password [`DEMO_PASSWORD`], no two-factor
 /// authentication) once, in a database holding the demo data.
-pub async fn ensure_accounts(store: &dyn Store, now: Timestamp) -> anyhow::Result<bool> {
+pub async fn ensure_accounts(store: &Db, now: Timestamp) -> anyhow::Result<bool> {
     if store.meta(ACCOUNTS_KEY).await?.is_some() || store.meta(DEMO_KEY).await?.is_none() {
         return Ok(false);
     }
     let passwords = Passwords::new(2);
     let actor = "system:demo";
+    let operator = Actor::operator(actor);
+    let admin = admin_service(store).await?;
     if store
         .user_by_login(&LoginId::Username("citizen1".to_owned()))
         .await?
@@ -163,22 +171,36 @@ pub async fn ensure_accounts(store: &dyn Store, now: Timestamp) -> anyhow::Resul
         {
             continue;
         }
-        let spec = OfficialSpec {
-            username,
-            display_name: name,
-            agency_id: home,
-            email: None,
-        };
-        users::create_official(store, &passwords, &spec, DEMO_PASSWORD, now, actor).await?;
-        let grant = GrantSpec {
-            role: role.as_str(),
-            agency_id: grant_agency(username, home),
-            subtree,
-            procedure: None,
-            valid_from: Some(valid_from),
-            valid_to: None,
-        };
-        users::grant(store, username, &grant, now, actor).await?;
+        let official = admin
+            .create_official(
+                &operator,
+                now,
+                NewOfficial {
+                    username: username.to_owned(),
+                    display_name: name.to_owned(),
+                    agency_id: home.to_owned(),
+                    email: None,
+                    password: DEMO_PASSWORD.to_owned(),
+                },
+            )
+            .await
+            .map_err(cli_error)?;
+        admin
+            .grant(
+                &operator,
+                now,
+                &official.id,
+                GrantRequest {
+                    role,
+                    agency_id: grant_agency(username, home).to_owned(),
+                    subtree,
+                    procedure: None,
+                    valid_from: Some(valid_from),
+                    valid_to: None,
+                },
+            )
+            .await
+            .map_err(cli_error)?;
     }
     store.set_meta(ACCOUNTS_KEY, &now.to_string()).await?;
     Ok(true)

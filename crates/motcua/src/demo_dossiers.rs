@@ -6,6 +6,8 @@
 //! Deterministic: the same `now` gives the same dossiers (a small linear congruential
 //! generator, not a random source), so screenshots and reports are reproducible.
 
+use std::sync::Arc;
+
 use anyhow::Context as _;
 use jiff::Timestamp;
 use motcua_core::{
@@ -13,13 +15,20 @@ use motcua_core::{
     calendar::WorkCalendar,
     catalog::{OnlineLevel, TimeUnit},
     dossier::{
-        Action, Applicant, ApplicantKind, Component, Dossier, DossierCode, HistoryEntry, Person,
-        ProcessTemplate, ReturnMethod, ReturnPlace, StepKind, Submission, SubmissionChannel,
-        SupplementItem, apply, code_prefix,
+        Applicant, ApplicantKind, Dossier, IntakeRules, ReturnMethod, Status, StepKind,
+        SubmissionChannel, SupplementItem,
     },
     identity::{credentials::LoginId, vietnam_date},
 };
-use motcua_store::{Accompanying, Creation, Store};
+use motcua_service::{
+    Actor, DossierService, RequestContext, ServiceError,
+    calendar::CalendarHandle,
+    catalog::CatalogHandle,
+    dossier::{ActionRequest, ComponentInput, SubmitRequest},
+};
+use motcua_store::{
+    AgencyStore, CatalogStore, Created, Db, GrantStore, MetaStore, NewUser, UserKind, UserStore,
+};
 
 use crate::synthetic::{Lcg, working_day_limit};
 
@@ -41,7 +50,6 @@ const NAMES: &[&str] = &[
 /// Where the demo dossiers are settled, with the desk and the demo officials who act.
 struct Office {
     agency: &'static str,
-    desk: &'static str,
     receiver: &'static str,
     handler: &'static str,
     assigner: &'static str,
@@ -52,7 +60,6 @@ struct Office {
 const OFFICES: [Office; 2] = [
     Office {
         agency: "bn.x07210",
-        desk: "bn.x07210.tt",
         receiver: "receiver1",
         handler: "handler1",
         assigner: "unithead1",
@@ -61,7 +68,6 @@ const OFFICES: [Office; 2] = [
     },
     Office {
         agency: "bn.stp",
-        desk: "bn.ttpvhcc",
         receiver: "receiver2",
         handler: "handler2",
         assigner: "leader2",
@@ -70,15 +76,58 @@ const OFFICES: [Office; 2] = [
     },
 ];
 
-async fn person(store: &dyn Store, username: &str) -> anyhow::Result<Person> {
-    let u = store
+/// A demo official acting with the grants the database gives them: the demo goes through the
+/// same access checks as everyone.
+async fn official(db: &Db, username: &str) -> anyhow::Result<Actor> {
+    let u = db
         .user_by_login(&LoginId::Username(username.to_owned()))
         .await?
         .with_context(|| format!("demo account {username} missing"))?;
-    Ok(Person {
-        user_id: u.id,
-        name: u.display_name,
-    })
+    let grants = db.active_grants(&u.id).await?;
+    Ok(Actor::account(
+        Arc::new(u),
+        grants.into(),
+        RequestContext::default(),
+    ))
+}
+
+/// The applicants' accounts: `citizen1` for the first name, and an account without a password
+/// (as if signed in through the national e-ID) for each other name.
+async fn applicants(db: &Db, now: Timestamp) -> anyhow::Result<Vec<Actor>> {
+    let mut out = Vec::with_capacity(NAMES.len());
+    for (i, name) in NAMES.iter().enumerate() {
+        let user = if i == 0 {
+            db.user_by_login(&LoginId::Username("citizen1".to_owned()))
+                .await?
+                .context("demo account citizen1 missing")?
+        } else {
+            let id = uuid::Uuid::now_v7().to_string();
+            let new = NewUser {
+                id: id.clone(),
+                kind: UserKind::Applicant,
+                username: None,
+                email: None,
+                email_verified: false,
+                phone: None,
+                citizen_id: None,
+                display_name: (*name).to_owned(),
+                password_hash: None,
+                agency_id: None,
+                created_at: now,
+            };
+            let e = AuditEvent::new(now, "system:demo", "account.register", Outcome::Success)
+                .subject(format!("user:{id}"))
+                .with("channel", "demo");
+            db.create_user(&new, None, &e).await?;
+            db.user(&id).await?.context("demo applicant vanished")?
+        };
+        out.push(Actor::account(
+            Arc::new(user),
+            Arc::from(Vec::new()),
+            RequestContext::default(),
+        ));
+    }
+    Ok(out)
 }
 
 /// Marker in `app_meta` once the demo dossiers were generated (a key read at every start is
@@ -86,14 +135,20 @@ async fn person(store: &dyn Store, username: &str) -> anyhow::Result<Person> {
 pub const DOSSIERS_KEY: &str = "demo_dossiers_at";
 
 /// Generates `count` dossiers once per database; returns how many were made.
-pub async fn generate(store: &dyn Store, now: Timestamp, count: u32) -> anyhow::Result<u32> {
-    if count == 0 || store.meta(DOSSIERS_KEY).await?.is_some() {
+pub async fn generate(db: &Db, now: Timestamp, count: u32) -> anyhow::Result<u32> {
+    if count == 0 || db.meta(DOSSIERS_KEY).await?.is_some() {
         return Ok(0);
     }
     let calendar = WorkCalendar::standard()?;
-    let agencies = store.agencies().await?;
-    let offers = store.agency_procedures().await?;
-    let citizen = person(store, "citizen1").await?;
+    let service = DossierService::new(
+        Arc::new(db.clone()),
+        CatalogHandle::load(db).await?,
+        CalendarHandle::load(db).await?,
+        IntakeRules::default(),
+    );
+    let offers = db.agency_procedures().await?;
+    let _ = db.agencies().await?;
+    let people = applicants(db, now).await?;
     let mut rng = Lcg(now.as_second().unsigned_abs());
     let mut made = 0;
     for office in &OFFICES {
@@ -102,10 +157,10 @@ pub async fn generate(store: &dyn Store, now: Timestamp, count: u32) -> anyhow::
             .iter()
             .filter(|o| o.agency_id == office.agency && o.online_level != OnlineLevel::None)
         {
-            if let Some(p) = store.current_procedure(&o.procedure_code).await?
-                && let Some(limit) = working_day_limit(&p, 1.0..=15.0)
+            if let Some(p) = db.current_procedure(&o.procedure_code).await?
+                && working_day_limit(&p, 1.0..=15.0).is_some()
             {
-                procedures.push((p, limit));
+                procedures.push(p);
             }
             if procedures.len() >= 25 {
                 break;
@@ -115,18 +170,15 @@ pub async fn generate(store: &dyn Store, now: Timestamp, count: u32) -> anyhow::
             continue;
         }
         let staff = Staff {
-            receiver: person(store, office.receiver).await?,
-            handler: person(store, office.handler).await?,
-            assigner: person(store, office.assigner).await?,
-            leader: person(store, office.leader).await?,
+            receiver: official(db, office.receiver).await?,
+            handler: official(db, office.handler).await?,
+            assigner: official(db, office.assigner).await?,
+            leader: official(db, office.leader).await?,
             clerk: match office.clerk {
-                Some(c) => Some(person(store, c).await?),
+                Some(c) => Some(official(db, c).await?),
                 None => None,
             },
         };
-        let prefix = code_prefix(office.desk, |id| agencies.iter().find(|a| a.id == id))
-            .context("demo desk without identifier")?
-            .to_owned();
         let share = if office.agency == "bn.x07210" {
             0.7
         } else {
@@ -134,7 +186,7 @@ pub async fn generate(store: &dyn Store, now: Timestamp, count: u32) -> anyhow::
         };
         let n = (f64::from(count) * share).round() as u32;
         for i in 0..n {
-            let (stored, limit) = &procedures[rng.next(procedures.len() as u64) as usize];
+            let stored = &procedures[rng.next(procedures.len() as u64) as usize];
             // Spread over the last ~30 working days (240 working hours), oldest first.
             let back = 240.0 * f64::from(n - i) / f64::from(n) + rng.next(8) as f64;
             let Ok(submitted) = calendar.due_instant(
@@ -147,11 +199,11 @@ pub async fn generate(store: &dyn Store, now: Timestamp, count: u32) -> anyhow::
             if submitted >= now {
                 continue;
             }
-            let name = NAMES[rng.next(NAMES.len() as u64) as usize];
+            let who = rng.next(NAMES.len() as u64) as usize;
             let id_tail = 100_000 + rng.next(899_999);
             let applicant = Applicant {
                 kind: ApplicantKind::Individual,
-                name: name.to_owned(),
+                name: NAMES[who].to_owned(),
                 citizen_id: Some(format!("024{:03}{id_tail:06}", 80 + rng.next(20))),
                 tax_code: None,
                 phone: Some(format!("+849{:08}", rng.next(99_999_999))),
@@ -159,101 +211,57 @@ pub async fn generate(store: &dyn Store, now: Timestamp, count: u32) -> anyhow::
                 address: Some("Phường Bắc Giang, tỉnh Bắc Ninh".to_owned()),
             };
             let p = &stored.procedure;
-            let components = p
-                .cases
-                .first()
-                .map(|c| {
-                    c.components
-                        .iter()
-                        .map(|r| Component {
-                            name: r.name.clone(),
-                            required: true,
-                            originals: r.originals,
-                            copies: r.copies,
-                            files: Vec::new(),
-                            held_document: Some("Bản điện tử trên Cổng Dịch vụ công".to_owned()),
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
+            let documents = p.cases.first().map_or(0, |c| c.components.len());
             let script = script(i, &mut rng);
             // Desk dossiers are received on the spot; the others arrive online.
             let online = !matches!(script.first(), Some(Step::Accept)) || rng.next(3) > 0;
-            let submission = Submission {
-                id: uuid::Uuid::now_v7().to_string(),
-                procedure: p.code.clone(),
-                procedure_version: stored.version,
-                procedure_name: p.name.clone(),
-                case_name: p.cases.first().map(|c| c.name.clone()),
+            let req = SubmitRequest {
+                procedure: p.code.as_str().to_owned(),
+                agency: office.agency.to_owned(),
+                case: 0,
+                channel: (!online).then_some(SubmissionChannel::Desk),
                 applicant,
                 representative: None,
-                owner_id: (online && i % 10 == 0).then(|| citizen.user_id.clone()),
-                channel: if online {
-                    SubmissionChannel::Online
-                } else {
-                    SubmissionChannel::Desk
-                },
-                receiving_agency: office.desk.to_owned(),
-                competent_agency: office.agency.to_owned(),
-                return_place: ReturnPlace {
-                    method: ReturnMethod::Desk,
-                    address: Some(office.desk.to_owned()),
-                },
-                components,
-                fees: Vec::new(),
-                limit: Some(*limit),
-                process: ProcessTemplate::default_for().resolve(
-                    Some(*limit),
-                    office.desk,
-                    office.agency,
-                ),
-                submitted_at: submitted,
-                intake_due: online
-                    .then(|| motcua_core::dossier::intake_due(&calendar, submitted, 8.0))
-                    .flatten(),
+                components: (0..documents)
+                    .map(|index| ComponentInput {
+                        index,
+                        files: Vec::new(),
+                        held_document: Some("Bản điện tử trên Cổng Dịch vụ công".to_owned()),
+                    })
+                    .collect(),
+                return_method: Some(ReturnMethod::Desk),
+                return_address: None,
             };
-            let day = vietnam_date(submitted);
-            let channel = submission.channel;
-            let submitter = (!online).then(|| staff.receiver.clone());
-            let build = Box::new(move |code: DossierCode| {
-                Ok(Creation {
-                    dossier: Dossier::submitted(submission, code),
-                    with: Accompanying {
-                        history: vec![HistoryEntry {
-                            at: submitted,
-                            actor: submitter,
-                            action: "submit".to_owned(),
-                            status: motcua_core::dossier::Status::Submitted,
-                            summary: format!("Nộp hồ sơ ({})", channel.label_vi()),
-                        }],
-                        ..Accompanying::default()
-                    },
-                })
-            });
-            let created = store.create_dossier(&prefix, day, None, build).await?;
-            let code = match created {
-                motcua_store::Created::New(c) | motcua_store::Created::Replayed { code: c, .. } => {
-                    c
-                }
+            let submitter = if online {
+                &people[who]
+            } else {
+                &staff.receiver
             };
-            let mut d = store
-                .dossier(code.as_str())
-                .await?
-                .context("demo dossier vanished")?;
-            play(store, &calendar, &staff, &mut d, &script, now, &mut rng).await?;
+            let mut d = match service.submit(submitter, submitted, req, None).await {
+                Ok(Created::New(d)) => *d,
+                Ok(Created::Replayed { .. }) => anyhow::bail!("a demo dossier replayed"),
+                // A procedure whose catalog record intake cannot use (no readable case): skip.
+                Err(ServiceError::Invalid(_)) => continue,
+                Err(e) => return Err(anyhow::anyhow!("demo submission: {e}")),
+            };
+            let owner = online.then(|| &people[who]);
+            play(
+                &service, &calendar, &staff, owner, &mut d, &script, now, &mut rng,
+            )
+            .await?;
             made += 1;
         }
     }
-    store.set_meta(DOSSIERS_KEY, &now.to_string()).await?;
+    db.set_meta(DOSSIERS_KEY, &now.to_string()).await?;
     Ok(made)
 }
 
 struct Staff {
-    receiver: Person,
-    handler: Person,
-    assigner: Person,
-    leader: Person,
-    clerk: Option<Person>,
+    receiver: Actor,
+    handler: Actor,
+    assigner: Actor,
+    leader: Actor,
+    clerk: Option<Actor>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -311,10 +319,15 @@ fn script(i: u32, rng: &mut Lcg) -> Vec<Step> {
     }
 }
 
+/// Plays the script through the dossier service at the script's own instants. A step the
+/// state or the grants do not allow at that moment (an apology too close to the due) is
+/// skipped, as an official would skip it.
+#[expect(clippy::too_many_arguments, reason = "one demo script's whole context")]
 async fn play(
-    store: &dyn Store,
+    service: &DossierService<Db>,
     calendar: &WorkCalendar,
     staff: &Staff,
+    owner: Option<&Actor>,
     d: &mut Dossier,
     script: &[Step],
     now: Timestamp,
@@ -323,30 +336,38 @@ async fn play(
     let mut at = d.submitted_at;
     for (n, step) in script.iter().enumerate() {
         let gap = match step {
-            // A desk officer receives a desk dossier on the spot.
-            Step::Accept if n == 0 && d.channel == SubmissionChannel::Desk => 0.05,
             Step::Idle => 40.0 + rng.next(40) as f64,
             Step::SupplementIn => 8.0 + rng.next(24) as f64,
             _ => 0.5 + rng.next(10) as f64,
         };
+        // A desk dossier was received on the spot, with its submission.
+        if n == 0 && matches!(step, Step::Accept) && d.status != Status::Submitted {
+            continue;
+        }
         at = calendar.due_instant(at, gap, TimeUnit::WorkingHours)?;
         if at >= now {
             break;
         }
-        let (actor, action) = match step {
+        let reason = |r: &str| ActionRequest {
+            reason: Some(r.to_owned()),
+            ..ActionRequest::default()
+        };
+        let (actor, action, req) = match step {
             Step::Idle => continue,
-            Step::Accept => (&staff.receiver, Action::Accept),
+            Step::Accept => (&staff.receiver, "accept", ActionRequest::default()),
             Step::Forward => {
                 let actor = match d.current_step().map(|s| s.kind) {
                     Some(StepKind::Receive) => &staff.receiver,
                     _ => &staff.handler,
                 };
-                (actor, Action::Forward { note: None })
+                (actor, "forward", ActionRequest::default())
             }
             Step::Assign => (
                 &staff.assigner,
-                Action::Assign {
-                    assignee: staff.handler.clone(),
+                "assign",
+                ActionRequest {
+                    assignee: staff.handler.user_id().map(str::to_owned),
+                    ..ActionRequest::default()
                 },
             ),
             Step::Supplement => (
@@ -355,100 +376,71 @@ async fn play(
                 } else {
                     &staff.receiver
                 },
-                Action::RequestSupplement {
-                    items: vec![SupplementItem {
+                "request_supplement",
+                ActionRequest {
+                    items: Some(vec![SupplementItem {
                         component: d
                             .components
                             .first()
                             .map_or_else(|| "Tờ khai".to_owned(), |c| c.name.clone()),
                         reason: "Bản chụp không rõ, đề nghị nộp lại bản rõ nét".to_owned(),
-                    }],
+                    }]),
+                    ..ActionRequest::default()
                 },
             ),
             Step::SupplementIn => (
                 &staff.receiver,
-                Action::SupplementReceived { added: vec![] },
+                "supplement_received",
+                ActionRequest::default(),
             ),
-            Step::Approve => (&staff.leader, Action::Approve { note: None }),
+            Step::Approve => (&staff.leader, "approve", ActionRequest::default()),
             Step::Issue => match &staff.clerk {
                 Some(clerk) => (
                     clerk,
-                    Action::IssueResult {
-                        number: format!("{}/KQ", 100 + rng.next(900)),
-                        signed_on: vietnam_date(at),
-                        file: None,
+                    "issue_result",
+                    ActionRequest {
+                        number: Some(format!("{}/KQ", 100 + rng.next(900))),
+                        signed_on: Some(vietnam_date(at)),
+                        ..ActionRequest::default()
                     },
                 ),
                 None => break,
             },
-            Step::Return => (&staff.receiver, Action::ReturnResult),
+            Step::Return => (&staff.receiver, "return_result", ActionRequest::default()),
             Step::Refuse => (
                 &staff.receiver,
-                Action::Refuse {
-                    reason: "Hồ sơ không thuộc thẩm quyền giải quyết của cơ quan".to_owned(),
-                },
+                "refuse",
+                reason("Hồ sơ không thuộc thẩm quyền giải quyết của cơ quan"),
             ),
             Step::Withdraw => (
-                &staff.receiver,
-                Action::Withdraw {
-                    reason: "Người nộp đề nghị rút hồ sơ".to_owned(),
-                },
+                owner.unwrap_or(&staff.receiver),
+                "withdraw",
+                reason("Người nộp đề nghị rút hồ sơ"),
             ),
             Step::Stop => (
                 &staff.leader,
-                Action::Stop {
-                    reason: "Người nộp không bổ sung theo yêu cầu".to_owned(),
-                },
+                "stop",
+                reason("Người nộp không bổ sung theo yêu cầu"),
             ),
             Step::Apologise => {
                 let Some(due) = d.due.legal else { continue };
                 (
                     &staff.leader,
-                    Action::Apologise {
-                        reason: "Cần xác minh thêm thông tin với cơ quan khác".to_owned(),
-                        new_due: calendar.due_instant(due, 3.0, TimeUnit::WorkingDays)?,
+                    "apologise",
+                    ActionRequest {
+                        new_due: Some(calendar.due_instant(due, 3.0, TimeUnit::WorkingDays)?),
+                        ..reason("Cần xác minh thêm thông tin với cơ quan khác")
                     },
                 )
             }
         };
-        let ctx = motcua_core::dossier::Context {
-            now: at,
-            actor,
-            calendar,
-        };
-        let expected = d.revision;
-        let Ok(applied) = apply(d, action, &ctx) else {
-            // A step the state does not allow here (an apology too close to the due): skip it.
-            continue;
-        };
-        let history = HistoryEntry {
-            at,
-            actor: Some(actor.clone()),
-            action: applied.kind.as_str().to_owned(),
-            status: d.status,
-            summary: applied.summary,
-        };
-        let audit = AuditEvent::new(
-            at,
-            format!("user:{}", actor.user_id),
-            format!("dossier.{}", applied.kind.as_str()),
-            Outcome::Success,
-        )
-        .agency(d.current_agency.clone())
-        .procedure(d.procedure.as_str())
-        .subject(format!("dossier:{}", d.code))
-        .with("demo", true);
-        store
-            .update_dossier(
-                d,
-                expected,
-                &Accompanying {
-                    history: vec![history],
-                    audit: vec![audit],
-                    mails: Vec::new(),
-                },
-            )
-            .await?;
+        match service.act(actor, at, d.code.as_str(), action, req).await {
+            Ok(changed) => *d = changed,
+            Err(ServiceError::Internal(e) | ServiceError::Unavailable(e)) => {
+                return Err(anyhow::anyhow!("demo {action}: {e}"));
+            }
+            Err(_) => continue,
+        }
         if d.status.is_final() {
             break;
         }

@@ -1,11 +1,11 @@
 //! `motcua import procedures FILE`: opens the file (gzip or not) and hands it to the import
-//! shared with the API (`motcua_web::import`).
+//! shared with the API (`motcua_service::import`).
 
 use std::io::{BufRead, BufReader, Read};
 
 use anyhow::Context;
 
-pub use motcua_web::import::{BATCH, ImportError, ImportReport, Rejected, import};
+pub use motcua_service::import::{BATCH, ImportError, ImportReport, Rejected, import};
 
 /// Opens a file, transparently decompressing gzip (detected by its magic bytes).
 pub fn open(path: &std::path::Path) -> anyhow::Result<Box<dyn BufRead + Send>> {

@@ -12,4 +12,3 @@ pub mod serve;
 pub mod settings;
 pub mod synthetic;
 pub mod telemetry;
-pub mod users;

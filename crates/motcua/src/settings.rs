@@ -49,6 +49,30 @@ pub struct Settings {
     /// The audit log.
     #[serde(default)]
     pub audit: AuditSettings,
+    /// Dossier rules that are data.
+    #[serde(default)]
+    pub dossier: DossierSettings,
+}
+
+/// Dossier rules an installation may change (DOMAIN.md marks them as reported, not verified).
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DossierSettings {
+    /// Working hours the desk has to accept an online dossier or ask for a supplement
+    /// (Decree 45/2020 as reported: 8).
+    pub online_check_hours: f64,
+    /// Working days a consulted agency gets when the official names none.
+    pub default_consult_days: f64,
+}
+
+impl Default for DossierSettings {
+    fn default() -> Self {
+        let r = motcua_core::dossier::IntakeRules::default();
+        Self {
+            online_check_hours: r.online_check_hours,
+            default_consult_days: r.default_consult_days,
+        }
+    }
 }
 
 /// HTTP server settings.
@@ -426,7 +450,25 @@ impl Settings {
             Some(f) => format!("reading configuration (file {})", f.display()),
             None => "reading configuration".to_owned(),
         })?;
-        built.try_deserialize().context("invalid configuration")
+        let settings: Self = built.try_deserialize().context("invalid configuration")?;
+        let d = &settings.dossier;
+        anyhow::ensure!(
+            d.online_check_hours.is_finite() && (0.5..=200.0).contains(&d.online_check_hours),
+            "invalid configuration: dossier.online_check_hours must be between 0.5 and 200"
+        );
+        anyhow::ensure!(
+            d.default_consult_days.is_finite() && (0.5..=30.0).contains(&d.default_consult_days),
+            "invalid configuration: dossier.default_consult_days must be between 0.5 and 30"
+        );
+        Ok(settings)
+    }
+
+    /// The intake rules (checked when the settings were loaded).
+    pub fn intake_rules(&self) -> motcua_core::dossier::IntakeRules {
+        motcua_core::dossier::IntakeRules {
+            online_check_hours: self.dossier.online_check_hours,
+            default_consult_days: self.dossier.default_consult_days,
+        }
     }
 
     /// The web layer's security settings; `listening` is the bound address (the default public

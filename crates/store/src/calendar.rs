@@ -269,7 +269,7 @@ fn check_years(years: &[i32], entries: &[CalendarEntry]) -> StoreResult<()> {
         .iter()
         .find(|e| !years.contains(&i32::from(e.date.year())))
     {
-        Some(e) => Err(StoreError::Conflict(format!(
+        Some(e) => Err(StoreError::Misuse(format!(
             "calendar entry {} lies outside the years being replaced",
             e.date
         ))),

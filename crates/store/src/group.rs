@@ -10,6 +10,8 @@
 //!
 //! PostgreSQL needs none of this: its own group commit and concurrent writers do the same.
 
+use std::sync::Arc;
+
 use jiff::civil::Date;
 use sqlx::SqlitePool;
 use tokio::sync::{mpsc, oneshot};
@@ -107,11 +109,9 @@ async fn write_batch(
     let mut tx = match pool.begin_with("BEGIN IMMEDIATE").await {
         Ok(tx) => tx,
         Err(e) => {
-            let msg = e.to_string();
+            let cause = Arc::new(e);
             for job in batch {
-                results.push(Err(StoreError::Database(sqlx::Error::Protocol(
-                    msg.clone(),
-                ))));
+                results.push(Err(StoreError::Batch(Arc::clone(&cause))));
                 replies.push(job.reply);
             }
             return (results, replies);
@@ -145,10 +145,10 @@ async fn write_batch(
         results.push(outcome);
     }
     if let Err(e) = tx.commit().await {
-        let msg = e.to_string();
+        let cause = Arc::new(e);
         results = results
             .into_iter()
-            .map(|_| Err(StoreError::Database(sqlx::Error::Protocol(msg.clone()))))
+            .map(|_| Err(StoreError::Batch(Arc::clone(&cause))))
             .collect();
     }
     (results, replies)

@@ -33,10 +33,10 @@ pub use dossier::{
     Accompanying, BuildDossier, Created, Creation, DossierStore, DossierSummary, FileMeta,
     IdempotencyKey, InboxQuery, PublicStatus, SummaryPage,
 };
-pub use error::{StoreError, StoreResult};
+pub use error::{Conflict, Identifier, StoreError, StoreResult};
 pub use identity::{
     ExternalIdentity, GrantStore, NewOneTimeToken, NewUser, StoredGrant, TokenPurpose, TotpState,
-    User, UserKind, UserStore,
+    TotpStore, User, UserKind, UserStore,
 };
 pub use meta::MetaStore;
 pub use outbox::{NewMail, OutboxStore, QueuedMail};
@@ -55,6 +55,7 @@ pub trait Store:
     + CalendarStore
     + MetaStore
     + UserStore
+    + TotpStore
     + GrantStore
     + SessionStore
     + ThrottleStore

@@ -12,7 +12,7 @@ use crate::{
     codec::DbTime,
     db::{Db, on_pool, with_tx},
     error::{StoreError, StoreResult},
-    identity::{USER_COLUMNS, User, to_user},
+    identity::{USER_COLUMNS, User},
 };
 
 /// How far a session got through authentication.
@@ -324,7 +324,7 @@ impl SessionStore for Db {
         };
         Ok(Some(SessionRecord {
             id_hash,
-            user: to_user(user)?,
+            user: User::try_from(user)?,
             level: SessionLevel::parse(&level)?,
             csrf_token: csrf,
             created_at: created.0,
@@ -441,7 +441,8 @@ impl SessionStore for Db {
                 }
             }
         });
-        row.map(|(t, u)| Ok((to_token(t), to_user(u)?))).transpose()
+        row.map(|(t, u)| Ok((to_token(t), User::try_from(u)?)))
+            .transpose()
     }
 
     async fn touch_api_token(&self, id: &str, now: Timestamp) -> StoreResult<()> {

@@ -1,15 +1,18 @@
 //! The web boundary's one error type, mapped to HTTP in exactly one place.
 //!
-//! A client can cause only 4xx answers: every handler validates its input into an
-//! [`ApiError`] with a stable machine `code` and a Vietnamese `message` saying what to send
-//! instead. A 5xx means a defect or an outage; its details are logged once here and never
-//! shown to the client.
+//! A client can cause only 4xx answers: what the services refuse arrives as a
+//! [`ServiceError`] (with a stable machine `code` and a Vietnamese `message` saying what to
+//! send instead), and the refusals only HTTP knows (a method the route does not answer, a body
+//! over the limit or too slow, a request line or headers too large, a parameter with control
+//! characters — see [`crate::edge`]) are variants of their own. A 5xx means a defect or an outage; its
+//! details are logged once here and never shown to the client.
 
 use axum::{
     Json,
     http::StatusCode,
     response::{IntoResponse, Response},
 };
+use motcua_service::ServiceError;
 use motcua_store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -30,70 +33,34 @@ pub struct ErrorDetail {
     /// Human-readable explanation (Vietnamese) of what was wrong and what to send.
     #[schema(example = "Tham số limit phải từ 1 đến 100.")]
     pub message: String,
-    /// The request field at fault (422), e.g. `applicant.citizen_id`, or the query or path
-    /// parameter (400).
+    /// The request field at fault (422), e.g. `applicant.citizen_id`: the first of `errors`; or
+    /// the query or path parameter at fault (400).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = "applicant.citizen_id")]
     pub field: Option<String>,
+    /// Every invalid field (422), so that a form can show them all at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldMessage>>,
     /// For an action the dossier's state does not allow (409): the actions it allows.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed: Option<Vec<String>>,
 }
 
+/// An invalid field and what is wrong with it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldMessage {
+    /// The field's path, e.g. `components[1].files[0]`.
+    pub field: String,
+    /// What is wrong (Vietnamese).
+    pub message: String,
+}
+
 /// Why a request failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    /// Input that cannot be accepted (400).
-    #[error("{code}: {message}")]
-    BadRequest {
-        /// Machine code.
-        code: &'static str,
-        /// What to send instead.
-        message: String,
-    },
-    /// No credentials, or invalid ones (401).
-    #[error("unauthorized: {0}")]
-    Unauthorized(String),
-    /// Credentials were presented and are wrong (401), with a specific code such as
-    /// `invalid_credentials` or `totp_required`.
-    #[error("{code}")]
-    BadCredentials {
-        /// Machine code.
-        code: &'static str,
-        /// What to do.
-        message: String,
-    },
-    /// Authenticated, but not allowed (403).
-    #[error("forbidden: {0}")]
-    Forbidden(String),
-    /// Too many attempts; try again after the given number of seconds (429).
-    #[error("too many attempts")]
-    TooManyRequests {
-        /// Seconds until a new attempt is accepted.
-        retry_after: i64,
-    },
-    /// The addressed resource does not exist (404).
-    #[error("not found: {0}")]
-    NotFound(String),
-    /// The request conflicts with the current state (409).
-    #[error("conflict: {0}")]
-    Conflict(String),
-    /// A field of a well-formed request is invalid (422), named so a client can show it.
-    #[error("invalid {field}: {message}")]
-    Invalid {
-        /// The field's path, e.g. `applicant.citizen_id`.
-        field: String,
-        /// What is wrong.
-        message: String,
-    },
-    /// The object's state does not allow the action (409); lists what it allows.
-    #[error("illegal transition: {message}")]
-    IllegalTransition {
-        /// Why.
-        message: String,
-        /// The actions allowed now.
-        allowed: Vec<String>,
-    },
+    /// Refused or failed in a service (or while parsing what it would be given).
+    #[error(transparent)]
+    Service(#[from] ServiceError),
     /// The route exists but not with this method (405).
     #[error("method not allowed")]
     MethodNotAllowed,
@@ -127,72 +94,90 @@ pub enum ApiError {
         /// What the machinery said, if anything (never shown for a 5xx).
         message: String,
     },
-    /// The service cannot answer right now, e.g. the database is unreachable (503).
-    #[error("unavailable: {0}")]
-    Unavailable(String),
-    /// A defect (500). The message is logged, not returned.
-    #[error("internal: {0}")]
-    Internal(String),
 }
 
 impl ApiError {
     /// A 422 naming the field.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::Invalid {
-            field: field.into(),
-            message: message.into(),
-        }
+        Self::Service(ServiceError::invalid(field, message))
     }
 
     /// A 400 with a code and a message.
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
-        Self::BadRequest {
-            code,
-            message: message.into(),
-        }
+        Self::Service(ServiceError::bad_request(code, message))
+    }
+
+    /// A 404 with what was not found.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::Service(ServiceError::NotFound(message.into()))
+    }
+
+    /// A 401: nobody is signed in.
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::Service(ServiceError::Unauthorized(message.into()))
+    }
+
+    /// A 403.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::Service(ServiceError::Forbidden(message.into()))
+    }
+
+    /// A 409.
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::Service(ServiceError::Conflict(message.into()))
+    }
+
+    /// A 500: a defect, described for the log only.
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        Self::Service(ServiceError::internal(detail))
+    }
+
+    /// A 503: the service cannot answer now, described for the log only.
+    pub fn unavailable(detail: impl Into<String>) -> Self {
+        Self::Service(ServiceError::Unavailable(detail.into()))
     }
 
     /// The HTTP status and the machine code of this error.
     pub fn status_and_code(&self) -> (StatusCode, &'static str) {
-        match self {
-            Self::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code),
-            Self::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthenticated"),
-            Self::BadCredentials { code, .. } => (StatusCode::UNAUTHORIZED, code),
-            Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
-            Self::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
-            Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
-            Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
-            Self::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
-            Self::IllegalTransition { .. } => (StatusCode::CONFLICT, "illegal_transition"),
-            Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
-            Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
-            Self::BadParameter { .. } => (StatusCode::BAD_REQUEST, "invalid_parameter"),
-            Self::RequestTimeout => (StatusCode::REQUEST_TIMEOUT, "request_timeout"),
-            Self::UriTooLong => (StatusCode::URI_TOO_LONG, "uri_too_long"),
-            Self::HeadersTooLarge => (
-                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-                "headers_too_large",
-            ),
-            Self::Http { status, .. } => (*status, http_code(*status)),
-            Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
-            Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
-        }
+        let e = match self {
+            Self::Service(e) => e,
+            Self::MethodNotAllowed => {
+                return (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+            }
+            Self::PayloadTooLarge => return (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            Self::BadParameter { .. } => return (StatusCode::BAD_REQUEST, "invalid_parameter"),
+            Self::RequestTimeout => return (StatusCode::REQUEST_TIMEOUT, "request_timeout"),
+            Self::UriTooLong => return (StatusCode::URI_TOO_LONG, "uri_too_long"),
+            Self::HeadersTooLarge => {
+                return (
+                    StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                    "headers_too_large",
+                );
+            }
+            Self::Http { status, .. } => return (*status, http_code(*status)),
+        };
+        let status = match e {
+            ServiceError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ServiceError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ServiceError::Unauthorized(_) | ServiceError::BadCredentials { .. } => {
+                StatusCode::UNAUTHORIZED
+            }
+            ServiceError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ServiceError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ServiceError::NotFound(_) => StatusCode::NOT_FOUND,
+            ServiceError::Conflict(_) | ServiceError::IllegalTransition { .. } => {
+                StatusCode::CONFLICT
+            }
+            ServiceError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ServiceError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        (status, e.code())
     }
 
     /// The message a client may see (internal details are replaced by a generic sentence).
     pub fn public_message(&self) -> String {
         match self {
-            Self::BadRequest { message, .. } => message.clone(),
-            Self::Unauthorized(what) | Self::Forbidden(what) => what.clone(),
-            Self::BadCredentials { message, .. } => message.clone(),
-            Self::TooManyRequests { retry_after } => format!(
-                "Bạn đã thử quá nhiều lần. Vui lòng thử lại sau {} phút.",
-                (retry_after + 59) / 60
-            ),
-            Self::NotFound(what) => what.clone(),
-            Self::Conflict(what) => what.clone(),
-            Self::Invalid { field, message } => format!("{field}: {message}"),
-            Self::IllegalTransition { message, .. } => message.clone(),
+            Self::Service(e) => e.public_message(),
             Self::MethodNotAllowed => "Đường dẫn này không nhận phương thức HTTP đó.".to_owned(),
             Self::PayloadTooLarge => "Nội dung gửi lên quá lớn.".to_owned(),
             Self::BadParameter { name, message } => format!("Tham số {name}: {message}"),
@@ -209,24 +194,28 @@ impl ApiError {
                 crate::edge::MAX_HEADER_BYTES
             ),
             Self::Http { status, .. } if status.is_server_error() => {
-                "Đã xảy ra lỗi hệ thống. Lỗi đã được ghi nhận để khắc phục.".to_owned()
+                ServiceError::internal("").public_message()
             }
             Self::Http { message, .. } => message.clone(),
-            Self::Unavailable(_) => {
-                "Hệ thống tạm thời không phục vụ được, vui lòng thử lại sau ít phút.".to_owned()
-            }
-            Self::Internal(_) => {
-                "Đã xảy ra lỗi hệ thống. Lỗi đã được ghi nhận để khắc phục.".to_owned()
-            }
+        }
+    }
+
+    /// The invalid fields, for a 422.
+    pub fn field_errors(&self) -> &[motcua_core::dossier::FieldError] {
+        match self {
+            Self::Service(ServiceError::Invalid(errors)) => errors,
+            _ => &[],
         }
     }
 
     /// Logs server-side failures once, at the boundary.
     pub(crate) fn log(&self) {
         match self {
-            Self::Internal(detail) => tracing::error!(error.detail = %detail, "request failed"),
-            Self::Unavailable(detail) => {
-                tracing::warn!(error.detail = %detail, "service unavailable")
+            Self::Service(ServiceError::Internal(detail)) => {
+                tracing::error!(error.detail = %detail, "request failed");
+            }
+            Self::Service(ServiceError::Unavailable(detail)) => {
+                tracing::warn!(error.detail = %detail, "service unavailable");
             }
             Self::Http { status, message } if status.is_server_error() => {
                 tracing::error!(error.status = %status, error.detail = %message, "request failed");
@@ -243,6 +232,7 @@ fn http_code(status: StatusCode) -> &'static str {
         405 => "method_not_allowed",
         406 => "not_acceptable",
         408 => "request_timeout",
+        409 => "conflict",
         411 => "length_required",
         413 => "payload_too_large",
         414 => "uri_too_long",
@@ -258,12 +248,13 @@ fn http_code(status: StatusCode) -> &'static str {
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::NotFound => Self::NotFound("Không tìm thấy.".to_owned()),
-            StoreError::Conflict(c) => Self::Conflict(c),
-            e if e.is_outage() => Self::Unavailable(e.to_string()),
-            other => Self::Internal(other.to_string()),
-        }
+        Self::Service(e.into())
+    }
+}
+
+impl From<motcua_core::dossier::FieldError> for ApiError {
+    fn from(e: motcua_core::dossier::FieldError) -> Self {
+        Self::Service(e.into())
     }
 }
 
@@ -271,17 +262,29 @@ impl ApiError {
     /// The envelope a client receives for this error.
     pub fn envelope(&self) -> ErrorBody {
         let (_, code) = self.status_and_code();
-        let (field, allowed) = match self {
-            Self::Invalid { field, .. } => (Some(field.clone()), None),
-            Self::BadParameter { name, .. } => (Some(name.clone()), None),
-            Self::IllegalTransition { allowed, .. } => (None, Some(allowed.clone())),
-            _ => (None, None),
+        let errors = self.field_errors();
+        let allowed = match self {
+            Self::Service(ServiceError::IllegalTransition { allowed, .. }) => Some(allowed.clone()),
+            _ => None,
+        };
+        let field = match self {
+            Self::BadParameter { name, .. } => Some(name.clone()),
+            _ => errors.first().map(|e| e.field.clone()),
         };
         ErrorBody {
             error: ErrorDetail {
                 code: code.to_owned(),
                 message: self.public_message(),
                 field,
+                errors: (!errors.is_empty()).then(|| {
+                    errors
+                        .iter()
+                        .map(|e| FieldMessage {
+                            field: e.field.clone(),
+                            message: e.message.clone(),
+                        })
+                        .collect()
+                }),
                 allowed,
             },
         }
@@ -294,13 +297,13 @@ impl IntoResponse for ApiError {
         let (status, _) = self.status_and_code();
         let mut response = (status, Json(self.envelope())).into_response();
         match self {
-            Self::Unauthorized(_) | Self::BadCredentials { .. } => {
+            Self::Service(ServiceError::Unauthorized(_) | ServiceError::BadCredentials { .. }) => {
                 response.headers_mut().insert(
                     axum::http::header::WWW_AUTHENTICATE,
                     axum::http::HeaderValue::from_static("Bearer realm=\"motcua\""),
                 );
             }
-            Self::TooManyRequests { retry_after } => {
+            Self::Service(ServiceError::TooManyRequests { retry_after }) => {
                 if let Ok(v) = axum::http::HeaderValue::from_str(&retry_after.max(1).to_string()) {
                     response
                         .headers_mut()

@@ -5,14 +5,12 @@
 pub mod api;
 mod assets;
 pub mod auth;
-pub mod calendar;
-pub mod catalog;
 pub mod dossier;
 pub mod edge;
 pub mod error;
 pub mod extract;
-pub mod import;
 pub mod mail;
+pub mod mails;
 pub mod pages;
 pub mod present;
 pub mod search;
@@ -224,7 +222,7 @@ pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
 /// Unknown paths: JSON under `/api/`, an HTML page elsewhere.
 async fn not_found(req: Request<Body>) -> Response {
     if edge::is_api_path(req.uri().path()) {
-        ApiError::NotFound("Không có đường dẫn API này; xem /api/v1/openapi.json.".to_owned())
+        ApiError::not_found("Không có đường dẫn API này; xem /api/v1/openapi.json.".to_owned())
             .into_response()
     } else {
         pages::error_page(

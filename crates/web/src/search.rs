@@ -9,7 +9,9 @@ use motcua_search::{Facets, Query};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::{catalog::Catalog, error::ApiError};
+use motcua_service::catalog::Catalog;
+
+use crate::error::ApiError;
 
 /// Longest accepted query text, in characters.
 pub const MAX_QUERY_CHARS: usize = 200;

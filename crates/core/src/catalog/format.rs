@@ -68,7 +68,9 @@ pub struct ImportRecord {
     /// How many sections were kept verbatim because their parse was uncertain
     /// (`procedure.raw_sections.len()`).
     pub uncertain_sections: usize,
-    /// For national-portal lines, what the parser noted; empty for motcua lines.
+    /// For national-portal lines, what the parser noted; empty for motcua lines. How the
+    /// record's documents classify, and how many rows no rule recognised, is
+    /// [`super::Tally::of`]`(&procedure)`: not computed here, since most readers do not need it.
     pub notes: Vec<ParseNote>,
 }
 
@@ -269,6 +271,42 @@ mod tests {
         assert_eq!(r.valid_from, Some(jiff::civil::date(2026, 7, 1)));
         assert_eq!(r.uncertain_sections, 1);
         assert_eq!(to_line_valid_from(&r.procedure, r.valid_from), line);
+    }
+
+    #[test]
+    fn stated_kinds_round_trip() {
+        let mut p = birth_registration();
+        p.cases[0].components[0].kind = Some(crate::catalog::RequirementKind::Conditional);
+        p.cases[0].components[0].condition = Some("Bạn nộp hồ sơ trực tiếp?".into());
+        let line = to_line(&p.normalized().unwrap());
+        assert!(
+            line.contains(
+                r#""forms":[],"kind":"conditional","condition":"Bạn nộp hồ sơ trực tiếp?"}"#
+            ),
+            "{line}"
+        );
+        let r = parse_line(&line).unwrap();
+        assert_eq!(
+            crate::catalog::Tally::of(&r.procedure),
+            crate::catalog::Tally {
+                conditional: 1,
+                explicit: 1,
+                ..Default::default()
+            }
+        );
+        let bad = line.replace(r#""kind":"conditional","#, "");
+        let err = parse_line(&bad).unwrap_err().to_string();
+        assert!(
+            err.starts_with("bản ghi không hợp lệ: thành phần hồ sơ"),
+            "{err}"
+        );
+        let bad = line.replace(r#""kind":"conditional""#, r#""kind":"maybe""#);
+        assert!(
+            parse_line(&bad)
+                .unwrap_err()
+                .to_string()
+                .starts_with("sai cấu trúc bản ghi")
+        );
     }
 
     #[test]

@@ -8,7 +8,12 @@
 mod code;
 pub mod dvc;
 pub mod format;
-mod model;
+pub(crate) mod model;
+pub mod requirement;
 
 pub use code::{CodeError, ProcedureCode};
 pub use model::*;
+pub use requirement::{
+    Basis, Classified, Condition, ConditionTopic, RequirementKind, Tally, classify, classify_case,
+    classify_in,
+};

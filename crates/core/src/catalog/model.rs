@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::ProcedureCode;
+use super::requirement::RequirementKind;
 use crate::text::{char_len, clean_block, clean_line};
 
 /// Implementing level (cấp thực hiện). A procedure may be carried out at several levels.
@@ -191,7 +192,8 @@ pub struct ExecutionMethod {
     pub description: String,
 }
 
-/// A required document (thành phần hồ sơ).
+/// A row of the documents table (thành phần hồ sơ): a document, a conditional document or a
+/// note, as [`super::requirement::classify_in`] tells them apart.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ComponentRequirement {
@@ -203,6 +205,15 @@ pub struct ComponentRequirement {
     pub copies: u32,
     /// Form templates (mẫu đơn, tờ khai) by name.
     pub forms: Vec<String>,
+    /// The kind an operator states, overriding the heuristic. Absent in converted data, where
+    /// the heuristic decides at load; absent fields are not written, so records without it
+    /// keep their bytes and their content hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<RequirementKind>,
+    /// For `kind: conditional`, the yes/no question the applicant answers ("Bạn nộp hồ sơ thay
+    /// người khác (theo ủy quyền)?"). Only allowed with that kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
 }
 
 /// A case (trường hợp) with its own set of required documents.
@@ -364,6 +375,12 @@ pub enum ProcedureError {
     /// A processing time is not a finite amount in range.
     #[error("thời hạn giải quyết {0} không hợp lệ (phải từ 0 đến 10000)")]
     BadAmount(String),
+    /// A document states a condition but not `kind: conditional`: the operator's intent is
+    /// unclear, so the record is refused rather than the condition silently dropped.
+    #[error(
+        "thành phần hồ sơ “{0}” có câu hỏi điều kiện (condition) nhưng kind không phải \"conditional\""
+    )]
+    ConditionWithoutConditionalKind(String),
 }
 
 impl Procedure {
@@ -469,6 +486,17 @@ impl Procedure {
             for d in &mut c.components {
                 block(&mut d.name, "cases.components.name")?;
                 lines(&mut d.forms, "cases.components.forms")?;
+                if let Some(q) = d.condition.as_mut() {
+                    line(q, "cases.components.condition", NAME)?;
+                }
+                if d.condition.as_deref().is_some_and(str::is_empty) {
+                    d.condition = None;
+                }
+                if d.condition.is_some() && d.kind != Some(RequirementKind::Conditional) {
+                    return Err(ProcedureError::ConditionWithoutConditionalKind(
+                        d.name.chars().take(80).collect(),
+                    ));
+                }
             }
             c.components.retain(|d| !d.name.is_empty());
         }
@@ -575,6 +603,8 @@ pub(crate) mod tests {
                     originals: 1,
                     copies: 0,
                     forms: vec![],
+                    kind: None,
+                    condition: None,
                 }],
             }],
             legal_bases: vec![LegalBasis {
@@ -627,6 +657,55 @@ pub(crate) mod tests {
         let mut b = a.clone();
         b.steps.push("Bước mới".into());
         assert_ne!(a.content_hash(), b.content_hash());
+    }
+
+    #[test]
+    fn stated_kinds_are_optional_and_checked() {
+        // Absent kinds are not written: records without them keep their bytes and their hash.
+        let p = birth_registration();
+        let json = serde_json::to_value(&p.cases[0].components[0]).unwrap();
+        let keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, ["copies", "forms", "name", "originals"]);
+        // And stored data without them reads.
+        let old: ComponentRequirement = serde_json::from_value(json).unwrap();
+        assert_eq!((old.kind, old.condition), (None, None));
+
+        let mut p = birth_registration();
+        let d = &mut p.cases[0].components[0];
+        d.kind = Some(RequirementKind::Conditional);
+        d.condition = Some("  Bạn nộp hồ sơ   trực tiếp? ".into());
+        let p = p.normalized().unwrap();
+        let d = &p.cases[0].components[0];
+        assert_eq!(d.condition.as_deref(), Some("Bạn nộp hồ sơ trực tiếp?"));
+        assert_ne!(p.content_hash(), birth_registration().content_hash());
+
+        // A blank question is no question.
+        let mut p = birth_registration();
+        p.cases[0].components[0].condition = Some(" ".into());
+        assert_eq!(
+            p.normalized().unwrap().cases[0].components[0].condition,
+            None
+        );
+
+        // A question without `kind: conditional` is refused, not dropped.
+        for kind in [
+            None,
+            Some(RequirementKind::Required),
+            Some(RequirementKind::Note),
+        ] {
+            let mut p = birth_registration();
+            p.cases[0].components[0].kind = kind;
+            p.cases[0].components[0].condition = Some("Bạn có con nuôi?".into());
+            assert!(matches!(
+                p.normalized(),
+                Err(ProcedureError::ConditionWithoutConditionalKind(_))
+            ));
+        }
     }
 
     #[test]

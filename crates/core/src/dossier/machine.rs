@@ -7,9 +7,8 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Answer, Apology, Component, Consultation, Dossier, IssuedResult, Notice, Person, Process,
-    Status, StepKind, StepRecord, SupplementItem, SupplementRequest, applicant::FieldError,
-    model::FileRef,
+    Answer, Apology, Consultation, Dossier, IssuedResult, Notice, Person, Process, Status,
+    StepKind, StepRecord, SupplementItem, SupplementRequest, applicant::FieldError, model::FileRef,
 };
 use crate::{
     calendar::{
@@ -310,9 +309,11 @@ pub fn requirement(d: &Dossier, kind: ActionKind, consulted: Option<&str>) -> Re
         ActionKind::Approve => at(P::DossierApprove, current),
         ActionKind::IssueResult => at(P::DossierIssueResult, current),
         ActionKind::ReturnResult => at(P::DossierReturnResult, current),
+        // A withdrawal request is made at the one-stop desk that received the dossier
+        // (wherever the dossier is in its process), or online by its owner.
         ActionKind::Withdraw => Requirement {
             owner_may: true,
-            ..at(P::DossierReceive, current)
+            ..at(P::DossierReceive, &d.receiving_agency)
         },
         ActionKind::Comment => at(P::DossierComment, current),
     }
@@ -867,27 +868,4 @@ fn open_consultation(
 
 fn local(t: Timestamp) -> String {
     super::model::vn_time_text(t)
-}
-
-/// Marks `c`'s required flag from the catalog's wording: documents the national data marks as
-/// conditional ("nếu có", "trường hợp …") are optional.
-pub fn is_conditional(name: &str) -> bool {
-    let folded = crate::text::fold(name);
-    // Folding drops punctuation, so a parenthesised "(trường hợp …)" is found before folding.
-    folded.contains("neu co")
-        || folded.starts_with("truong hop")
-        || name
-            .split('(')
-            .skip(1)
-            .any(|p| crate::text::fold(p).starts_with("truong hop"))
-}
-
-/// The components still missing (required and not provided), by index.
-pub fn missing_components(components: &[Component]) -> Vec<usize> {
-    components
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.required && !c.is_provided())
-        .map(|(i, _)| i)
-        .collect()
 }

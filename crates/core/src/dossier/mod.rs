@@ -5,6 +5,7 @@
 pub mod applicant;
 pub mod code;
 pub mod history;
+pub mod intake;
 pub mod machine;
 pub mod model;
 pub mod process;
@@ -12,13 +13,16 @@ pub mod process;
 pub use applicant::{Applicant, ApplicantKind, FieldError, Representative};
 pub use code::{DossierCode, DossierCodeError, code_prefix};
 pub use history::HistoryEntry;
+pub use intake::{
+    IntakeRequest, IntakeRules, ProvidedComponent, Submitter, is_conditional, missing_components,
+};
 pub use machine::{
     Action, ActionKind, Applied, Context, Requirement, TransitionError, allowed, apply, requirement,
 };
 pub use model::{
     Answer, Apology, Component, Consultation, Dossier, FeeLine, FileRef, IssuedResult, Notice,
     Person, ReturnMethod, ReturnPlace, Status, StepRecord, Submission, SubmissionChannel,
-    SupplementItem, SupplementRequest, intake_due, text_field,
+    SupplementItem, SupplementRequest, text_field,
 };
 pub use process::{
     Process, ProcessError, ProcessTemplate, Step, StepAgency, StepKind, StepTemplate,

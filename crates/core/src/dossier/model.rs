@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Applicant, DossierCode, Process, Representative, StepKind, applicant::FieldError};
 use crate::{
-    calendar::{ClockEvent, Dues, WorkCalendar},
+    calendar::{ClockEvent, Dues},
     catalog::{ProcedureCode, ProcessingTime},
     text::{char_len, clean_block},
 };
@@ -138,12 +138,25 @@ impl Status {
         }
     }
 
+    /// The statuses of dossiers that still need someone's work: waiting at the desk, in
+    /// process, waiting for a supplement, or done and waiting to be returned. The inbox and
+    /// the partial indexes on open dossiers are built from this list (the store checks that
+    /// its migrations spell the same list).
+    pub const OPEN: [Self; 4] = [
+        Self::Submitted,
+        Self::Processing,
+        Self::AwaitingSupplement,
+        Self::Done,
+    ];
+
+    /// Whether the dossier still needs work (see [`Self::OPEN`]).
+    pub fn is_open(self) -> bool {
+        Self::OPEN.contains(&self)
+    }
+
     /// Whether processing has ended (no more work but, for `Done`, returning the result).
     pub fn is_final(self) -> bool {
-        matches!(
-            self,
-            Self::Refused | Self::Returned | Self::Withdrawn | Self::Stopped
-        )
+        !self.is_open()
     }
 }
 
@@ -176,6 +189,8 @@ pub struct Component {
     /// Copies (bản sao) required.
     pub copies: u32,
     /// Attached files (scans at the desk, uploads online).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub files: Vec<FileRef>,
     /// A document already held electronically (a previous result's number, a record in a
     /// national database) used instead of a file.
@@ -251,6 +266,8 @@ pub struct SupplementRequest {
     /// Who asked.
     pub by: Person,
     /// The items.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub items: Vec<SupplementItem>,
     /// When the complete supplement arrived.
     pub received_at: Option<Timestamp>,
@@ -301,8 +318,12 @@ pub struct Consultation {
     /// The answer's deadline.
     pub due: Option<Timestamp>,
     /// Whether it is a parallel step's task (the step waits for it).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub task: bool,
     /// The step it belongs to.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub step: usize,
     /// The answer.
     pub answer: Option<Answer>,
@@ -341,6 +362,8 @@ pub struct IssuedResult {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StepRecord {
     /// Index into the process.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub step: usize,
     /// The agency that held the dossier.
     pub agency: String,
@@ -389,8 +412,12 @@ pub struct Dossier {
     /// Where the result is returned.
     pub return_place: ReturnPlace,
     /// Documents.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub components: Vec<Component>,
     /// Fees.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub fees: Vec<FeeLine>,
     /// Status.
     pub status: Status,
@@ -407,20 +434,32 @@ pub struct Dossier {
     /// The processing time limit at receipt; `None` when the catalog has none readable.
     pub limit: Option<ProcessingTime>,
     /// The clock events (received, supplement, apology, finished).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub clock_events: Vec<ClockEvent>,
     /// Current legal and KPI due instants.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub due: Dues,
     /// The process.
     pub process: Process,
     /// Index of the current step (meaningful once accepted).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub step: usize,
     /// Passes through steps (Form 05).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub steps: Vec<StepRecord>,
     /// The handling officer.
     pub assignee: Option<Person>,
     /// Supplement requests.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub supplements: Vec<SupplementRequest>,
     /// Consultations and parallel tasks.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub consultations: Vec<Consultation>,
     /// Refusal, stop or withdrawal.
     pub closing_notice: Option<Notice>,
@@ -431,6 +470,8 @@ pub struct Dossier {
     /// The issued result.
     pub result: Option<IssuedResult>,
     /// Optimistic concurrency: incremented by every change.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub revision: i64,
 }
 
@@ -576,19 +617,6 @@ impl Dossier {
     pub fn is_overdue(&self, now: Timestamp) -> bool {
         matches!(self.status, Status::Processing) && self.due.legal.is_some_and(|d| d < now)
     }
-}
-
-/// The deadline for the desk to accept an online dossier or ask for a supplement: 8 working
-/// hours after it reached the portal (Decree 45/2020, DOMAIN.md §6.5 [N]: the figure is data
-/// the caller may change, passed as `hours`).
-pub fn intake_due(
-    calendar: &WorkCalendar,
-    submitted_at: Timestamp,
-    hours: f64,
-) -> Option<Timestamp> {
-    calendar
-        .due_instant(submitted_at, hours, crate::catalog::TimeUnit::WorkingHours)
-        .ok()
 }
 
 /// An instant as Vietnamese text in Vietnam time, e.g. "09:00 ngày 26/11/2026" (forms, mails).

@@ -87,6 +87,7 @@ pub struct StepTemplate {
     /// each gets a task with the step's deadline, and the step cannot be completed before they
     /// all answered.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub parallel: Vec<String>,
 }
 
@@ -252,6 +253,8 @@ pub struct Step {
     /// Time allotted; `None` when the procedure's limit is not known.
     pub allotted: Option<ProcessingTime>,
     /// Agencies working in parallel.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub parallel: Vec<String>,
 }
 

@@ -15,6 +15,7 @@
 
 mod access;
 pub mod credentials;
+mod delegation;
 mod permission;
 mod role;
 pub mod totp;
@@ -23,6 +24,7 @@ pub use access::{
     AgencyHierarchy, Denial, Grant, Scope, allows, allows_installation_wide, check,
     check_installation_wide, scope,
 };
+pub use delegation::{DELEGATION, delegable_by, may_grant};
 pub use permission::{Permission, UnknownPermission};
 pub use role::{ROLE_PERMISSIONS, Role, UnknownRole};
 

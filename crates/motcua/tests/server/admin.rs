@@ -141,6 +141,137 @@ async fn grants_are_managed_through_the_api_and_audited(s: &Server) {
 }
 on_both!(grants_are_managed_through_the_api_and_audited);
 
+/// The attacks that found the separation-of-duties gaps: an administrator giving itself a
+/// dossier role, a ward administrator granting to an official it does not manage, and an
+/// administrator locking itself out. Each is refused, audited with its reason, and changes
+/// nothing.
+async fn administrators_cannot_give_themselves_power(s: &Server) {
+    let (admin, admin_id) = official(
+        s,
+        "sod",
+        "bn.vp",
+        Some((Role::Administrator, "bn", true, None)),
+    )
+    .await;
+    let (t, _) = token(s, &admin, None).await;
+    let api = |p: &str| format!("{}/api/v1{p}", s.base);
+    let grants_of = |id: String| {
+        let t = t.clone();
+        let url = api(&format!("/users/{id}/grants"));
+        async move {
+            let list: Value = bearer(Method::GET, &url, &t)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            list.as_array().unwrap().len()
+        }
+    };
+
+    // 1. A province administrator grants itself `agency_leader` over the province.
+    let before = grants_of(admin_id.clone()).await;
+    let r = bearer(Method::POST, &api(&format!("/users/{admin_id}/grants")), &t)
+        .json(&json!({"role": "agency_leader", "agency_id": "bn", "subtree": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(grants_of(admin_id.clone()).await, before, "nothing granted");
+    // It still reads no dossier (its own role forbids it): the inbox is empty.
+    let inbox: Value = bearer(Method::GET, &api("/inbox?status=all"), &t)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(inbox["total"], 0, "{inbox}");
+    let denied =
+        crate::support::audit_by(s, &format!("user:{admin_id}"), "permission.denied").await;
+    assert!(
+        denied
+            .iter()
+            .any(|e| e.event.detail["reason"] == "self_grant"),
+        "{denied:#?}"
+    );
+
+    // 2. A ward administrator grants a role at its ward to an official of a department.
+    let (ward_admin, _) = official(
+        s,
+        "wadm",
+        "bn.x07210",
+        Some((Role::Administrator, "bn.x07210", false, None)),
+    )
+    .await;
+    let (wt, _) = token(s, &ward_admin, None).await;
+    let (_, stranger_id) = official(s, "lac", "bn.stp", None).await;
+    // It cannot even list that official …
+    let listed: Value = bearer(Method::GET, &api("/users"), &wt)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        !listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["id"] == stranger_id.as_str())
+    );
+    // … so it cannot grant them anything, even at its own ward.
+    let r = bearer(
+        Method::POST,
+        &api(&format!("/users/{stranger_id}/grants")),
+        &wt,
+    )
+    .json(&json!({"role": "handling_officer", "agency_id": "bn.x07210"}))
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(grants_of(stranger_id.clone()).await, 0);
+    let refusals = audit(s, "permission.denied", Some(&format!("user:{stranger_id}"))).await;
+    assert!(
+        refusals
+            .iter()
+            .any(|e| e.event.detail["reason"] == "grantee_outside_scope"),
+        "{refusals:#?}"
+    );
+    // An official of its own ward it may grant to.
+    let (_, own_id) = official(s, "nha", "bn.x07210", None).await;
+    let r = bearer(Method::POST, &api(&format!("/users/{own_id}/grants")), &wt)
+        .json(&json!({"role": "handling_officer", "agency_id": "bn.x07210"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+
+    // 3. An administrator disables its own account (and its tokens with it).
+    let r = bearer(
+        Method::POST,
+        &api(&format!("/users/{admin_id}/disable")),
+        &t,
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = bearer(Method::GET, &api("/me"), &t).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "still signed in");
+    let refusals = audit(s, "permission.denied", Some(&format!("user:{admin_id}"))).await;
+    assert!(
+        refusals
+            .iter()
+            .any(|e| e.event.detail["reason"] == "self_disable"),
+        "{refusals:#?}"
+    );
+}
+on_both!(administrators_cannot_give_themselves_power);
+
 async fn auditors_read_the_log_within_their_scope(s: &Server) {
     // The province's auditor sees events about agencies and events about no agency.
     let (auditor, _) = official(s, "aud", "bn.ttr", Some((Role::Auditor, "bn", true, None))).await;
@@ -266,7 +397,7 @@ fn officials_and_grants_from_the_command_line() {
         None,
     );
     assert_ne!(code, 0, "no agencies in an empty database: {out}");
-    assert!(out.contains("no agency"), "{out}");
+    assert!(out.contains("Không có cơ quan này"), "{out}");
 
     // With the demo data (a server started once loads it).
     let data = d.join("demo");

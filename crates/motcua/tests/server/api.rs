@@ -115,13 +115,9 @@ async fn filters_paging_and_facets(s: &Server) {
         &format!("/api/v1/procedures?field={}", urlencode("Hộ tịch")),
     )
     .await;
-    assert!(
-        f["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|i| i["field"] == "Hộ tịch")
-    );
+    let items = f["items"].as_array().unwrap();
+    assert!(!items.is_empty(), "{f}");
+    assert!(items.iter().all(|i| i["field"] == "Hộ tịch"));
 }
 on_both!(filters_paging_and_facets);
 

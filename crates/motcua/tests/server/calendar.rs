@@ -4,11 +4,11 @@
 
 use std::time::{Duration, Instant};
 
-use motcua_store::{AgencyStore, ChangeMeta, Db};
-use motcua_web::calendar::{
+use motcua_service::calendar::{
     AgencyMap,
     admin::{ImportRequest, import_calendar},
 };
+use motcua_store::{AgencyStore, ChangeMeta, Db};
 use reqwest::StatusCode;
 use serde_json::Value;
 

@@ -496,7 +496,23 @@ on_both!(supplements_apologies_and_endings);
 
 async fn bad_input_names_the_field(s: &Server) {
     let citizen = token(s, "citizen1").await;
-    let base = submission(s, &citizen).await;
+    let mut base = submission(s, &citizen).await;
+    // A name no other test uses: any dossier carrying it was left behind by a failed request.
+    let marker = format!(
+        "Người Thử {}",
+        &uuid::Uuid::now_v7().simple().to_string()[20..]
+    );
+    base["applicant"]["name"] = json!(marker);
+    let with_marker = || async {
+        let (_, mine) = call(s, Method::GET, "/api/v1/me/dossiers", &citizen, None).await;
+        mine["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["applicant_name"] == marker.as_str())
+            .count()
+    };
+    assert_eq!(with_marker().await, 0);
     let post = |b: Value| call(s, Method::POST, "/api/v1/dossiers", &citizen, Some(b));
     let cases: Vec<(Value, &str)> = vec![
         (
@@ -639,15 +655,12 @@ async fn bad_input_names_the_field(s: &Server) {
     .await
     .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    // Nothing half-written: the failed submissions left no dossier behind.
-    let (_, mine) = call(s, Method::GET, "/api/v1/me/dossiers", &citizen, None).await;
-    assert!(
-        mine["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|i| i["applicant_name"] == "Nguyễn Văn An")
-    );
+    // Nothing half-written: the failed submissions left no dossier behind …
+    assert_eq!(with_marker().await, 0);
+    // … while the same body, corrected, is written (so the check above can see one).
+    let (st, v) = post(base.clone()).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    assert_eq!(with_marker().await, 1);
 }
 on_both!(bad_input_names_the_field);
 
@@ -715,13 +728,14 @@ async fn dossiers_are_only_for_those_concerned(s: &Server) {
             .iter()
             .any(|i| i["code"] == code.as_str())
     );
-    let (_, v) = call(s, Method::GET, "/api/v1/inbox?limit=100", &other, None).await;
+    let (st, v) = call(s, Method::GET, "/api/v1/inbox?limit=100", &other, None).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
     assert!(
         v["items"]
             .as_array()
             .unwrap()
             .iter()
-            .all(|i| i["current_agency"] != "bn.x07210.tt")
+            .all(|i| i["current_agency"] != "bn.x07210.tt" && i["code"] != code.as_str())
     );
     let (st, _) = call(
         s,

@@ -88,6 +88,7 @@ pub fn test_settings(db: &DbConfig, data_dir: PathBuf) -> Settings {
             ..MailSettings::default()
         },
         audit: AuditSettings { seal_seconds: 1 },
+        dossier: Default::default(),
     }
 }
 

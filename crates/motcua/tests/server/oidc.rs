@@ -170,7 +170,41 @@ async fn failures(s: &Server, reason: &str) -> usize {
         .count()
 }
 
+/// Whether the real provider can run here: Node.js and the `oidc-provider` package (`npm ci`
+/// in `e2e/`). Decided when the test runs, not when it is built, so that installing the
+/// packages later needs no rebuild and no build script watches files that may not exist (a
+/// watched missing file reruns the build script, and relinks the binary, on every build).
+/// Under `MOTCUA_REQUIRE_ALL=1` (CI) a missing provider fails the test instead.
+fn provider_missing() -> Option<&'static str> {
+    let package = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../e2e/node_modules/oidc-provider/package.json"
+    );
+    let node = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let missing = if !node {
+        Some("Node.js is not installed")
+    } else if !std::path::Path::new(package).exists() {
+        Some("the oidc-provider package is not installed (run `npm ci` in e2e/)")
+    } else {
+        None
+    };
+    if let Some(why) = missing {
+        assert!(
+            std::env::var("MOTCUA_REQUIRE_ALL").as_deref() != Ok("1"),
+            "OIDC provider tests are required: {why}"
+        );
+        eprintln!("SKIPPED: OpenID Connect provider test: {why}");
+    }
+    missing
+}
+
 async fn openid_connect(engine: &'static str) {
+    if provider_missing().is_some() {
+        return;
+    }
     let (s, idp) = portal(engine);
     let s = &s;
     let citizen_id = "001203004567";
@@ -388,19 +422,12 @@ async fn sqlx_set_email(s: &Server, user_id: &str, email: &str) {
 
 mod login_through_a_real_openid_connect_provider {
     #[tokio::test]
-    #[cfg_attr(
-        not(motcua_oidc),
-        ignore = "OIDC provider tests skipped: install Node.js and run `npm ci` in e2e/, then rebuild"
-    )]
     async fn sqlite() {
         super::openid_connect("sqlite").await;
     }
 
     #[tokio::test]
-    #[cfg_attr(
-        any(not(motcua_pg), not(motcua_oidc)),
-        ignore = "needs MOTCUA_TEST_PG_URL and the OIDC provider (Node.js, `npm ci` in e2e/); rebuild after setting them up"
-    )]
+    #[cfg_attr(not(motcua_pg), ignore = "needs MOTCUA_TEST_PG_URL")]
     async fn postgres() {
         super::openid_connect("postgres").await;
     }

@@ -553,7 +553,7 @@ on_both!(nobody_can_find_out_who_has_an_account);
 pub async fn register_verified_citizen(db: &motcua_store::Db, email: &str) -> String {
     use motcua_store::UserStore;
     let id = uuid::Uuid::now_v7().to_string();
-    let hash = motcua_web::auth::password::Passwords::new(1)
+    let hash = motcua_service::passwords::Passwords::new(1)
         .hash(PASSWORD)
         .await
         .unwrap();

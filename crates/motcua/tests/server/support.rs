@@ -9,7 +9,6 @@ use std::{
 use jiff::civil::Date;
 use motcua_core::identity::Role;
 use motcua_store::{AuditFilter, AuditRecord, AuditStore, Db};
-use motcua_web::auth::password::Passwords;
 use reqwest::{StatusCode, header::HeaderMap};
 
 use crate::Server;
@@ -293,38 +292,40 @@ pub async fn official(
     let db = db(s).await;
     let username = unique(prefix);
     let now = now();
-    let id = motcua::users::create_official(
-        &db,
-        &Passwords::new(1),
-        &motcua::users::OfficialSpec {
-            username: &username,
-            display_name: "Cán bộ thử nghiệm",
-            agency_id: home,
-            email: None,
-        },
-        PASSWORD,
-        now,
-        "cli",
-    )
-    .await
-    .unwrap();
-    if let Some((role, agency, subtree, valid_to)) = grant {
-        motcua::users::grant(
-            &db,
-            &username,
-            &motcua::users::GrantSpec {
-                role: role.as_str(),
-                agency_id: agency,
-                subtree,
-                procedure: None,
-                valid_from: Some(jiff::civil::date(2025, 7, 1)),
-                valid_to,
-            },
+    let admin = motcua::admin_cli::admin_service(&db).await.unwrap();
+    let cli = motcua_service::Actor::operator("cli");
+    let id = admin
+        .create_official(
+            &cli,
             now,
-            "cli",
+            motcua_service::admin::NewOfficial {
+                username: username.clone(),
+                display_name: "Cán bộ thử nghiệm".to_owned(),
+                agency_id: home.to_owned(),
+                email: None,
+                password: PASSWORD.to_owned(),
+            },
         )
         .await
-        .unwrap();
+        .unwrap()
+        .id;
+    if let Some((role, agency, subtree, valid_to)) = grant {
+        admin
+            .grant(
+                &cli,
+                now,
+                &id,
+                motcua_service::admin::GrantRequest {
+                    role,
+                    agency_id: agency.to_owned(),
+                    subtree,
+                    procedure: None,
+                    valid_from: Some(jiff::civil::date(2025, 7, 1)),
+                    valid_to,
+                },
+            )
+            .await
+            .unwrap();
     }
     db.close().await;
     (username, id)

@@ -23,9 +23,9 @@ use motcua_core::{
     identity::{Role, Scope},
 };
 use motcua_store::{
-    Accompanying, AuditFilter, AuditStore, BuildDossier, Created, Creation, Db, DossierStore,
-    DossierSummary, FileMeta, IdempotencyKey, InboxQuery, NewMail, OutboxStore, PublicStatus,
-    StoreError,
+    Accompanying, AuditFilter, AuditStore, BuildDossier, Conflict, Created, Creation, Db,
+    DossierStore, DossierSummary, FileMeta, IdempotencyKey, InboxQuery, NewMail, OutboxStore,
+    PublicStatus, StoreError,
 };
 
 use crate::{at, contract};
@@ -180,7 +180,7 @@ fn submission(id: &str, agency: &str, submitted: Timestamp) -> BuildDossier {
             audit: vec![audit("dossier.submit", d.code.as_str())],
             mails: vec![mail(&format!("m-{id}"))],
         };
-        Ok(Creation { dossier: d, with })
+        Creation { dossier: d, with }
     })
 }
 
@@ -197,11 +197,9 @@ async fn create_with(
             prefix,
             d,
             None,
-            Box::new(move |c| {
-                Ok(Creation {
-                    dossier: make(c),
-                    with: Accompanying::default(),
-                })
+            Box::new(move |c| Creation {
+                dossier: make(c),
+                with: Accompanying::default(),
             }),
         )
         .await
@@ -221,7 +219,7 @@ async fn audit_count(db: &Db) -> usize {
 
 fn new_code(c: Created) -> DossierCode {
     match c {
-        Created::New(c) => Some(c),
+        Created::New(d) => Some(d.code),
         Created::Replayed { .. } => None,
     }
     .expect("a new dossier, not a replay")
@@ -302,12 +300,13 @@ async fn codes_are_unique_under_concurrent_submissions(db: &Db) {
 }
 contract!(codes_are_unique_under_concurrent_submissions);
 
-/// A builder that counts its calls and refuses to build (a replay must never call it).
-fn refusing_builder(calls: &Arc<AtomicUsize>) -> BuildDossier {
+/// A builder that counts its calls (a replay must never call it).
+fn counting_builder(calls: &Arc<AtomicUsize>) -> BuildDossier {
     let calls = Arc::clone(calls);
-    Box::new(move |_| {
+    let build = submission("d-never", "bn.a", at("2026-11-25T09:00:00+07:00"));
+    Box::new(move |c| {
         calls.fetch_add(1, Ordering::SeqCst);
-        Err(StoreError::Conflict("builder called on a replay".into()))
+        build(c)
     })
 }
 
@@ -349,7 +348,7 @@ async fn submissions_are_idempotent(db: &Db) {
             H06,
             day(),
             Some(key("u-1", "h-1")),
-            refusing_builder(&calls),
+            counting_builder(&calls),
         )
         .await
         .unwrap();
@@ -366,7 +365,7 @@ async fn submissions_are_idempotent(db: &Db) {
             H06,
             day(),
             Some(key("u-1", "h-2")),
-            refusing_builder(&calls),
+            counting_builder(&calls),
         )
         .await
         .unwrap();
@@ -383,7 +382,7 @@ async fn submissions_are_idempotent(db: &Db) {
             OTHER_PREFIX,
             date(2026, 11, 26),
             Some(key("u-1", "h-1")),
-            refusing_builder(&calls),
+            counting_builder(&calls),
         )
         .await
         .unwrap();
@@ -417,7 +416,7 @@ async fn submissions_are_idempotent(db: &Db) {
             H06,
             day(),
             Some(key("u-2", "h-1")),
-            refusing_builder(&calls)
+            counting_builder(&calls)
         )
         .await
         .unwrap(),
@@ -439,41 +438,15 @@ contract!(submissions_are_idempotent);
 
 async fn a_failed_creation_writes_nothing(db: &Db) {
     let submitted = at("2026-11-25T09:00:00+07:00");
-    // The builder refuses (e.g. the request turned out invalid once the code was known).
-    let err = db
-        .create_dossier(
-            H06,
-            day(),
-            Some(IdempotencyKey {
-                owner: "u-1".into(),
-                key: "k-fail".into(),
-                request_hash: "h".into(),
-            }),
-            Box::new(|_| Err(StoreError::Conflict("refused by the builder".into()))),
-        )
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(&err, StoreError::Conflict(m) if m == "refused by the builder"),
-        "{err:?}"
-    );
-    assert_eq!(db.dossier_count().await.unwrap(), 0);
-    assert_eq!(audit_count(db).await, 0);
-    assert_eq!(db.pending_mail_count().await.unwrap(), 0);
-    // Nothing was kept of it: not the sequence number, not the idempotency key.
+    let key = IdempotencyKey {
+        owner: "u-1".into(),
+        key: "k-fail".into(),
+        request_hash: "h".into(),
+    };
     let first = new_code(
-        db.create_dossier(
-            H06,
-            day(),
-            Some(IdempotencyKey {
-                owner: "u-1".into(),
-                key: "k-fail".into(),
-                request_hash: "h".into(),
-            }),
-            submission("d-1", "bn.a", submitted),
-        )
-        .await
-        .unwrap(),
+        db.create_dossier(H06, day(), None, submission("d-1", "bn.a", submitted))
+            .await
+            .unwrap(),
     );
     assert_eq!(first.as_str(), "000.00.00.H06-261125-0001");
     assert_eq!(db.dossier_count().await.unwrap(), 1);
@@ -484,22 +457,25 @@ async fn a_failed_creation_writes_nothing(db: &Db) {
         .create_dossier(
             H06,
             day(),
-            None,
+            Some(key.clone()),
             Box::new(move |c| {
                 let d = dossier("d-2", c, "bn.a", submitted);
-                Ok(Creation {
+                Creation {
                     with: Accompanying {
                         history: vec![history(submitted, None, "submit", Status::Submitted)],
                         audit: vec![audit("dossier.submit", d.code.as_str())],
                         mails: vec![mail("m-new"), mail("m-d-1")],
                     },
                     dossier: d,
-                })
+                }
             }),
         )
         .await
         .unwrap_err();
-    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    assert!(
+        matches!(err, StoreError::Conflict(Conflict::Unique { .. })),
+        "{err:?}"
+    );
     assert_eq!(db.dossier_count().await.unwrap(), 1);
     assert!(db.dossier_history("d-2").await.unwrap().is_empty());
     assert!(
@@ -510,10 +486,13 @@ async fn a_failed_creation_writes_nothing(db: &Db) {
     );
     assert_eq!(audit_count(db).await, 1);
     assert_eq!(db.pending_mail_count().await.unwrap(), 1);
-    let next = create_with(db, H06, day(), move |c| {
-        dossier("d-3", c, "bn.a", submitted)
-    })
-    .await;
+    // Nothing was kept of it: not the sequence number, not the idempotency key (the same key
+    // now makes a new dossier rather than replaying the failed one).
+    let next = new_code(
+        db.create_dossier(H06, day(), Some(key), submission("d-3", "bn.a", submitted))
+            .await
+            .unwrap(),
+    );
     assert_eq!(next.as_str(), "000.00.00.H06-261125-0002");
 }
 contract!(a_failed_creation_writes_nothing);
@@ -654,7 +633,7 @@ async fn updates_check_the_revision_and_append_history(db: &Db) {
         )
         .await
         .unwrap_err();
-    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    assert!(matches!(err, StoreError::StaleRevision), "{err:?}");
     assert_eq!(
         db.dossier(code.as_str()).await.unwrap(),
         Some(changed.clone())
@@ -671,7 +650,7 @@ async fn updates_check_the_revision_and_append_history(db: &Db) {
         Status::Processing
     );
 
-    // An unknown dossier is a conflict too, and writes nothing.
+    // An unknown dossier is stale too, and writes nothing.
     let mut ghost = changed.clone();
     ghost.id = "d-ghost".into();
     let err = db
@@ -685,7 +664,7 @@ async fn updates_check_the_revision_and_append_history(db: &Db) {
         )
         .await
         .unwrap_err();
-    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    assert!(matches!(err, StoreError::StaleRevision), "{err:?}");
     assert!(db.dossier_history("d-ghost").await.unwrap().is_empty());
 
     // The stored revision moved on: the next change expects 1.
@@ -726,7 +705,7 @@ async fn updates_check_the_revision_and_append_history(db: &Db) {
         .update_dossier(&done, 1, &Accompanying::default())
         .await
         .unwrap_err();
-    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    assert!(matches!(err, StoreError::StaleRevision), "{err:?}");
     assert_eq!(db.dossier(code.as_str()).await.unwrap(), Some(done));
 }
 contract!(updates_check_the_revision_and_append_history);
@@ -1341,7 +1320,10 @@ async fn files_round_trip(db: &Db) {
     assert_eq!(db.file_content("f-unknown").await.unwrap(), None);
     // Ids are unique.
     let err = db.put_file(&meta, b"x", now).await.unwrap_err();
-    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    assert!(
+        matches!(err, StoreError::Conflict(Conflict::Unique { .. })),
+        "{err:?}"
+    );
 }
 contract!(files_round_trip);
 

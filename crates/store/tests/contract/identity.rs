@@ -5,8 +5,9 @@ use motcua_core::{
     identity::{Grant, Role, credentials::LoginId},
 };
 use motcua_store::{
-    AuditFilter, AuditStore, Db, ExternalIdentity, GrantStore, NewMail, NewOneTimeToken, NewUser,
-    OutboxStore, StoreError, TokenPurpose, UserKind, UserStore,
+    AuditFilter, AuditStore, Conflict, Db, ExternalIdentity, GrantStore, Identifier, NewMail,
+    NewOneTimeToken, NewUser, OutboxStore, StoreError, TokenPurpose, TotpStore, UserKind,
+    UserStore,
 };
 
 use crate::{at, contract};
@@ -101,19 +102,28 @@ async fn accounts_are_created_found_and_unique(db: &Db) {
     );
 
     // Every identifier is unique, and a failed insert writes nothing (no audit event either).
-    for dup in [
-        new_user("u2", Some("citizen1"), None),
-        new_user("u2", None, Some("a@example.vn")),
-        NewUser {
-            phone: Some("+84912345678".into()),
-            ..new_user("u2", None, None)
-        },
+    for (dup, taken) in [
+        (new_user("u2", Some("citizen1"), None), Identifier::Username),
+        (
+            new_user("u2", None, Some("a@example.vn")),
+            Identifier::Email,
+        ),
+        (
+            NewUser {
+                phone: Some("+84912345678".into()),
+                ..new_user("u2", None, None)
+            },
+            Identifier::Phone,
+        ),
     ] {
         let err = db
             .create_user(&dup, None, &event("account.register"))
             .await
             .unwrap_err();
-        assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+        assert!(
+            matches!(err, StoreError::Conflict(Conflict::Taken(t)) if t == taken),
+            "{err:?}"
+        );
     }
     assert_eq!(actions(db).await, vec!["account.register"]);
 
@@ -296,7 +306,9 @@ async fn external_identities_link_accounts(db: &Db) {
     assert!(matches!(
         db.link_external(&x1, "u1", false, now, &event("oidc.link"))
             .await,
-        Err(StoreError::Conflict(_))
+        Err(StoreError::Conflict(Conflict::Taken(
+            Identifier::ExternalIdentity
+        )))
     ));
     let mut fresh = new_user("u2", None, Some("d@example.vn"));
     fresh.password_hash = None;

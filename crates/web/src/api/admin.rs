@@ -4,16 +4,15 @@
 use axum::{Json, extract::State, http::StatusCode, response::IntoResponse};
 use jiff::{Timestamp, civil::Date};
 use motcua_core::{
-    audit::{AuditEvent, Outcome},
-    catalog::ProcedureCode,
-    identity::{Grant, Permission, Role, credentials, vietnam_date},
+    audit::AuditEvent,
+    identity::{Grant, Permission, Role},
 };
-use motcua_store::{AuditFilter, NewUser, StoredGrant, User, UserKind};
+use motcua_store::{AuditFilter, StoredGrant, User};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{
-    auth::{Principal, Target, principal::record_event},
+    auth::{Principal, Target},
     error::{ApiError, ErrorBody},
     extract::{ApiJson, ApiPath, ApiQuery},
     state::AppState,
@@ -66,21 +65,11 @@ pub async fn list_officials(
     State(state): State<AppState>,
     principal: Principal,
 ) -> Result<Json<Vec<Official>>, ApiError> {
-    let scope = principal.scope(&state, Permission::UserManage);
-    Ok(Json(
-        state
-            .store
-            .officials()
-            .await?
-            .iter()
-            .filter(|u| {
-                u.agency_id
-                    .as_deref()
-                    .is_some_and(|a| scope.contains(a, None))
-            })
-            .map(Official::from)
-            .collect(),
-    ))
+    let officials = state
+        .admin
+        .officials(&principal.actor, state.clock.now())
+        .await?;
+    Ok(Json(officials.iter().map(Official::from).collect()))
 }
 
 /// A new official.
@@ -121,102 +110,21 @@ pub async fn create_official(
     principal: Principal,
     ApiJson(req): ApiJson<NewOfficial>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let now = state.clock.now();
-    if !state.catalog.get().hierarchy().contains(&req.agency_id) {
-        return Err(ApiError::bad_request(
-            "unknown_agency",
-            "Không có cơ quan này.",
-        ));
-    }
-    principal
-        .require(
-            &state,
-            Permission::UserManage,
-            Target::agency(&req.agency_id),
+    let created = state
+        .admin
+        .create_official(
+            &principal.actor,
+            state.clock.now(),
+            motcua_service::admin::NewOfficial {
+                username: req.username,
+                display_name: req.display_name,
+                agency_id: req.agency_id,
+                email: req.email,
+                password: req.password,
+            },
         )
         .await?;
-    let username = credentials::normalize_username(&req.username).ok_or_else(|| {
-        ApiError::bad_request(
-            "invalid_username",
-            "Tên đăng nhập gồm 3–32 ký tự a-z, 0-9, '.', '_', '-', bắt đầu bằng chữ.",
-        )
-    })?;
-    let email = match req.email.as_deref().filter(|e| !e.trim().is_empty()) {
-        Some(e) => Some(credentials::normalize_email(e).ok_or_else(|| {
-            ApiError::bad_request("invalid_email", "Địa chỉ email không hợp lệ.")
-        })?),
-        None => None,
-    };
-    let name = motcua_core::text::clean_line(&req.display_name);
-    if !(2..=100).contains(&motcua_core::text::char_len(&name)) {
-        return Err(ApiError::bad_request(
-            "invalid_name",
-            "Họ tên từ 2 đến 100 ký tự.",
-        ));
-    }
-    credentials::check_new_password(
-        &req.password,
-        Some(&credentials::LoginId::Username(username.clone())),
-    )
-    .map_err(|p| ApiError::bad_request("weak_password", p.to_string()))?;
-    let hash = state
-        .auth
-        .passwords
-        .hash(&req.password)
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let id = uuid::Uuid::now_v7().to_string();
-    let user = NewUser {
-        id: id.clone(),
-        kind: UserKind::Official,
-        username: Some(username),
-        email_verified: email.is_some(),
-        email,
-        phone: None,
-        citizen_id: None,
-        display_name: name,
-        password_hash: Some(hash),
-        agency_id: Some(req.agency_id.clone()),
-        created_at: now,
-    };
-    let event = principal
-        .ctx
-        .event(now, principal.actor(), "user.create", Outcome::Success)
-        .agency(req.agency_id.clone())
-        .subject(format!("user:{id}"));
-    state
-        .store
-        .create_user(&user, None, &event)
-        .await
-        .map_err(|e| match e {
-            motcua_store::StoreError::Conflict(_) => {
-                ApiError::Conflict("Tên đăng nhập hoặc email đã được dùng.".to_owned())
-            }
-            other => other.into(),
-        })?;
-    let created = state
-        .store
-        .user(&id)
-        .await?
-        .ok_or_else(|| ApiError::Internal("account vanished".into()))?;
     Ok((StatusCode::CREATED, Json(Official::from(&created))))
-}
-
-/// The agency an account is managed at: an official's home unit; applicants belong to the
-/// whole installation.
-fn managed_at(user: &User) -> Target<'_> {
-    match (&user.kind, &user.agency_id) {
-        (UserKind::Official, Some(a)) => Target::agency(a),
-        _ => Target::Installation,
-    }
-}
-
-async fn load_user(state: &AppState, id: &str) -> Result<User, ApiError> {
-    state
-        .store
-        .user(id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("Không có tài khoản này.".to_owned()))
 }
 
 /// Disables an account: its sessions end and its API tokens are revoked.
@@ -238,17 +146,10 @@ pub async fn disable_user(
     principal: Principal,
     ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
-    let user = load_user(&state, &id).await?;
-    principal
-        .require(&state, Permission::UserManage, managed_at(&user))
+    state
+        .admin
+        .disable(&principal.actor, state.clock.now(), &id)
         .await?;
-    let now = state.clock.now();
-    let mut event = principal
-        .ctx
-        .event(now, principal.actor(), "user.disable", Outcome::Success)
-        .subject(format!("user:{id}"));
-    event.agency_id = user.agency_id.clone();
-    state.store.set_disabled(&id, true, now, &event).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -285,47 +186,6 @@ impl From<StoredGrant> for GrantView {
     }
 }
 
-/// Requires `grant.manage` over `agency` — and, for a subtree grant, over every agency below
-/// it: nobody hands out rights beyond their own reach.
-async fn require_grant_manage(
-    state: &AppState,
-    principal: &Principal,
-    agency: &str,
-    subtree: bool,
-) -> Result<(), ApiError> {
-    principal
-        .require(state, Permission::GrantManage, Target::agency(agency))
-        .await?;
-    if !subtree {
-        return Ok(());
-    }
-    let scope = principal.scope(state, Permission::GrantManage);
-    let catalog = state.catalog.get();
-    if let Some(outside) = catalog
-        .hierarchy()
-        .descendants(agency)
-        .into_iter()
-        .find(|a| !scope.contains(a, None))
-    {
-        let event = principal
-            .ctx
-            .event(
-                state.clock.now(),
-                principal.actor(),
-                "permission.denied",
-                Outcome::Denied,
-            )
-            .agency(outside)
-            .with("permission", Permission::GrantManage.as_str())
-            .with("reason", "outside_agency");
-        record_event(state, &event).await;
-        return Err(ApiError::Forbidden(
-            "Quyền này bao gồm cả đơn vị nằm ngoài phạm vi bạn được phân quyền.".to_owned(),
-        ));
-    }
-    Ok(())
-}
-
 /// An official's grants, revoked ones included.
 #[utoipa::path(
     get,
@@ -345,19 +205,11 @@ pub async fn list_grants(
     principal: Principal,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Vec<GrantView>>, ApiError> {
-    let user = load_user(&state, &id).await?;
-    principal
-        .require(&state, Permission::GrantManage, managed_at(&user))
+    let grants = state
+        .admin
+        .grants_of(&principal.actor, state.clock.now(), &id)
         .await?;
-    Ok(Json(
-        state
-            .store
-            .grant_history(&id)
-            .await?
-            .into_iter()
-            .map(GrantView::from)
-            .collect(),
-    ))
+    Ok(Json(grants.into_iter().map(GrantView::from).collect()))
 }
 
 /// A grant to make.
@@ -404,80 +256,23 @@ pub async fn create_grant(
     ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<GrantRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let now = state.clock.now();
-    let user = load_user(&state, &id).await?;
-    if user.kind != UserKind::Official {
-        return Err(ApiError::bad_request(
-            "not_an_official",
-            "Chỉ phân quyền cho tài khoản cán bộ, công chức.",
-        ));
-    }
-    if !state.catalog.get().hierarchy().contains(&req.agency_id) {
-        return Err(ApiError::bad_request(
-            "unknown_agency",
-            "Không có cơ quan này.",
-        ));
-    }
-    let procedure = req
-        .procedure
-        .as_deref()
-        .map(ProcedureCode::parse)
-        .transpose()
-        .map_err(|e| ApiError::bad_request("invalid_procedure", e.to_string()))?;
-    let grant = Grant {
-        role: req.role,
-        agency_id: req.agency_id.clone(),
-        subtree: req.subtree,
-        procedure,
-        valid_from: req.valid_from.unwrap_or_else(|| vietnam_date(now)),
-        valid_to: req.valid_to,
-    };
-    if grant.valid_to.is_some_and(|to| to < grant.valid_from) {
-        return Err(ApiError::bad_request(
-            "invalid_dates",
-            "Ngày hết hiệu lực phải sau ngày bắt đầu.",
-        ));
-    }
-    require_grant_manage(&state, &principal, &grant.agency_id, grant.subtree).await?;
-    let grant_id = uuid::Uuid::now_v7().to_string();
-    let event = grant_event(&principal, now, "grant.create", &grant_id, &id, &grant);
-    state
-        .store
-        .add_grant(&grant_id, &id, &grant, &principal.actor(), now, &event)
-        .await?;
     let stored = state
-        .store
-        .grant(&grant_id)
-        .await?
-        .ok_or_else(|| ApiError::Internal("grant vanished".into()))?;
+        .admin
+        .grant(
+            &principal.actor,
+            state.clock.now(),
+            &id,
+            motcua_service::admin::GrantRequest {
+                role: req.role,
+                agency_id: req.agency_id,
+                subtree: req.subtree,
+                procedure: req.procedure,
+                valid_from: req.valid_from,
+                valid_to: req.valid_to,
+            },
+        )
+        .await?;
     Ok((StatusCode::CREATED, Json(GrantView::from(stored))))
-}
-
-/// The audit event of a grant change.
-pub fn grant_event(
-    principal: &Principal,
-    now: Timestamp,
-    action: &str,
-    grant_id: &str,
-    user_id: &str,
-    grant: &Grant,
-) -> AuditEvent {
-    let mut e = principal
-        .ctx
-        .event(now, principal.actor(), action, Outcome::Success)
-        .agency(grant.agency_id.clone())
-        .subject(format!("grant:{grant_id}"))
-        .with("user", format!("user:{user_id}"))
-        .with("role", grant.role.as_str())
-        .with("subtree", grant.subtree)
-        .with("valid_from", grant.valid_from.to_string());
-    if let Some(p) = &grant.procedure {
-        e = e.procedure(p.as_str());
-    }
-    if let Some(to) = grant.valid_to {
-        e = e.with("valid_to", to.to_string());
-    }
-    e
 }
 
 /// Revokes a grant (it stays on record).
@@ -499,35 +294,10 @@ pub async fn revoke_grant(
     principal: Principal,
     ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
-    let now = state.clock.now();
-    let stored = state
-        .store
-        .grant(&id)
-        .await?
-        .filter(|g| g.revoked_at.is_none())
-        .ok_or_else(|| ApiError::NotFound("Không có quyền này, hoặc đã bị thu hồi.".to_owned()))?;
-    require_grant_manage(
-        &state,
-        &principal,
-        &stored.grant.agency_id,
-        stored.grant.subtree,
-    )
-    .await?;
-    let event = grant_event(
-        &principal,
-        now,
-        "grant.revoke",
-        &id,
-        &stored.user_id,
-        &stored.grant,
-    );
-    if !state
-        .store
-        .revoke_grant(&id, &principal.actor(), now, &event)
-        .await?
-    {
-        return Err(ApiError::NotFound("Quyền này vừa bị thu hồi.".to_owned()));
-    }
+    state
+        .admin
+        .revoke(&principal.actor, state.clock.now(), &id)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

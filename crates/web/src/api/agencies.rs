@@ -3,11 +3,11 @@
 use axum::{Json, extract::State};
 use jiff::civil::Date;
 use motcua_core::agency::Agency;
+use motcua_service::catalog::AgencyNode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{
-    catalog::AgencyNode,
     error::{ApiError, ErrorBody},
     extract::ApiQuery,
     state::AppState,

@@ -9,10 +9,13 @@ use motcua_core::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use motcua_service::ServiceError;
+
 use crate::{
     auth::{
-        Principal, RequestContext, Via,
+        Principal, Via,
         login::{PasswordCheck, SecondFactor, check_password, check_second_factor},
+        principal::Client,
         tokens::{self, held_permissions},
     },
     error::{ApiError, ErrorBody},
@@ -74,33 +77,36 @@ pub struct TokenCreated {
 )]
 pub async fn create_token(
     State(state): State<AppState>,
-    ctx: RequestContext,
+    Client(ctx): Client,
     ApiJson(req): ApiJson<TokenRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let invalid = || ApiError::BadCredentials {
-        code: "invalid_credentials",
-        message: "Thông tin đăng nhập không đúng.".to_owned(),
+    let invalid = || {
+        ApiError::from(ServiceError::BadCredentials {
+            code: "invalid_credentials",
+            message: "Thông tin đăng nhập không đúng.".to_owned(),
+        })
     };
     let user = match check_password(&state, &ctx, &req.username, &req.password).await? {
         PasswordCheck::Valid(u) => u,
         PasswordCheck::Invalid | PasswordCheck::Unverified => return Err(invalid()),
         PasswordCheck::Locked { retry_after } => {
-            return Err(ApiError::TooManyRequests { retry_after });
+            return Err(ServiceError::TooManyRequests { retry_after }.into());
         }
     };
     if user.totp_enabled {
         let Some(code) = req.totp.as_deref().filter(|c| !c.trim().is_empty()) else {
-            return Err(ApiError::BadCredentials {
+            return Err(ServiceError::BadCredentials {
                 code: "totp_required",
                 message: "Tài khoản bật xác thực hai bước: hãy gửi kèm mã trong trường totp."
                     .to_owned(),
-            });
+            }
+            .into());
         };
         match check_second_factor(&state, &ctx, &user, code).await? {
             SecondFactor::Valid => {}
             SecondFactor::Invalid => return Err(invalid()),
             SecondFactor::Locked { retry_after } => {
-                return Err(ApiError::TooManyRequests { retry_after });
+                return Err(ServiceError::TooManyRequests { retry_after }.into());
             }
         }
     }
@@ -149,8 +155,8 @@ pub async fn revoke_token(
     };
     let now = state.clock.now();
     let event = principal
-        .ctx
-        .event(now, principal.actor(), "token.revoke", Outcome::Success)
+        .ctx()
+        .event(now, principal.audit_id(), "token.revoke", Outcome::Success)
         .subject(format!("token:{id}"));
     state
         .store
@@ -213,8 +219,13 @@ pub async fn me(State(state): State<AppState>, principal: Principal) -> Json<Me>
         totp_enabled: u.totp_enabled,
         via: via.to_owned(),
         scopes,
-        grants: principal.grants.iter().map(|g| g.grant.clone()).collect(),
-        permissions: held_permissions(&principal.grants, today)
+        grants: principal
+            .actor
+            .grants
+            .iter()
+            .map(|g| g.grant.clone())
+            .collect(),
+        permissions: held_permissions(&principal.actor.grants, today)
             .into_iter()
             .collect(),
     })

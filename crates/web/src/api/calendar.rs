@@ -1,7 +1,7 @@
 //! `/api/v1/calendar`: the working-time calendar, statutory due dates and the lunar calendar.
 //!
 //! Read-only on purpose: changing the calendar needs an authenticated administrator, and those
-//! routes will call [`crate::calendar::admin`], the same functions the command line uses.
+//! routes will call [`motcua_service::calendar::admin`], the same functions the command line uses.
 
 use axum::{Json, extract::State};
 use jiff::civil::Date;
@@ -9,11 +9,11 @@ use motcua_core::{
     calendar::{DayKind, DayNote, DayNoteKind, EntryStatus, LunarDate, lunar::can_chi, weekday_vi},
     catalog::TimeUnit,
 };
+use motcua_service::calendar::query::{self, AgencyRef, DueAnswer, YearAnswer, YearDay};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{
-    calendar::query::{self, AgencyRef, DueAnswer, YearAnswer, YearDay},
     error::{ApiError, ErrorBody},
     extract::{ApiPath, ApiQuery},
     state::AppState,

@@ -10,18 +10,19 @@ use axum::{
 use jiff::Timestamp;
 use motcua_core::{
     calendar::WorkCalendar,
-    dossier::{DossierCode, FileRef, Status},
+    dossier::{FileRef, Status},
 };
-use motcua_store::{Created, IdempotencyKey, InboxQuery};
+use motcua_store::{Created, IdempotencyKey};
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
 use utoipa::{IntoParams, ToSchema};
+
+use motcua_service::dossier::{InboxFilter, StatusFilter};
 
 use crate::{
     auth::Principal,
     dossier::{
         request::{ActionRequest, SubmitRequest, idempotency_key, parse_json},
-        service,
         view::{self, DossierItem, DossierView, PublicLookup},
     },
     error::{ApiError, ErrorBody},
@@ -52,7 +53,7 @@ pub struct SubmissionReceipt {
 }
 
 fn hash(body: &[u8]) -> String {
-    crate::auth::crypto::hex(&sha2::Sha256::digest(body))
+    motcua_service::crypto::hex(&sha2::Sha256::digest(body))
 }
 
 /// Submits a dossier. An applicant submits online; an officer holding `dossier.receive` at the
@@ -96,45 +97,40 @@ pub async fn submit_dossier(
         request_hash: hash(&body),
     });
     let req: SubmitRequest = parse_json(&headers, &body)?;
-    let submitted = service::submit(&state, &principal, req, key).await?;
-    let (code, replayed) = match submitted.created {
-        Created::New(code) => (code, false),
+    let submitted = state
+        .dossiers
+        .submit(&principal.actor, state.clock.now(), req, key)
+        .await?;
+    let (d, replayed) = match submitted {
+        Created::New(d) => (*d, false),
         Created::Replayed {
             code,
             same_request: true,
-        } => (code, true),
-        Created::Replayed {
-            same_request: false,
-            ..
         } => {
-            return Err(ApiError::Conflict(
-                "Idempotency-Key này đã được dùng cho một yêu cầu khác.".to_owned(),
-            ));
-        }
-    };
-    let fresh = match submitted.fresh {
-        Some(f) => f,
-        None => {
             let d = state
                 .store
                 .dossier(code.as_str())
                 .await?
-                .ok_or_else(|| ApiError::Internal(format!("dossier {code} vanished")))?;
-            service::Fresh {
-                status: d.status,
-                national_status: d.national_status(),
-                due: d.due.legal,
-                intake_due: d.intake_due,
-            }
+                .ok_or_else(|| ApiError::internal(format!("dossier {code} vanished")))?;
+            (d, true)
+        }
+        Created::Replayed {
+            same_request: false,
+            ..
+        } => {
+            return Err(ApiError::conflict(
+                "Idempotency-Key này đã được dùng cho một yêu cầu khác.",
+            ));
         }
     };
+    let code = d.code.clone();
     let receipt = SubmissionReceipt {
         code: code.to_string(),
-        status: fresh.status,
-        status_label: fresh.status.label_vi().to_owned(),
-        national_status: fresh.national_status,
-        due: fresh.due,
-        intake_due: fresh.intake_due,
+        status: d.status,
+        status_label: d.status.label_vi().to_owned(),
+        national_status: d.national_status(),
+        due: d.due.legal,
+        intake_due: d.intake_due,
         replayed,
     };
     let status = if replayed {
@@ -155,16 +151,10 @@ fn view_of(
     d: motcua_core::dossier::Dossier,
     history: Vec<motcua_core::dossier::HistoryEntry>,
 ) -> DossierView {
-    let calendar: std::sync::Arc<WorkCalendar> = service::calendar_for(state, &d.competent_agency);
-    let actions = service::actions_for(state, principal, &d);
-    view::dossier_view(
-        d,
-        history,
-        actions,
-        &state.catalog.get(),
-        &calendar,
-        state.clock.now(),
-    )
+    let now = state.clock.now();
+    let calendar: std::sync::Arc<WorkCalendar> = state.dossiers.calendar_for(&d.competent_agency);
+    let actions = state.dossiers.actions_for(&principal.actor, now, &d);
+    view::dossier_view(d, history, actions, &state.catalog.get(), &calendar, now)
 }
 
 /// Everything a dossier screen needs in one answer: the dossier, history, deadlines with
@@ -189,8 +179,11 @@ pub async fn get_dossier(
     principal: Principal,
     ApiPath(code): ApiPath<String>,
 ) -> Result<Json<DossierView>, ApiError> {
-    let d = service::load_visible(&state, &principal, &code).await?;
-    let history = state.store.dossier_history(&d.id).await?;
+    let d = state
+        .dossiers
+        .load_visible(&principal.actor, state.clock.now(), &code)
+        .await?;
+    let history = state.dossiers.history(&d).await?;
     Ok(Json(view_of(&state, &principal, d, history)))
 }
 
@@ -238,8 +231,11 @@ pub async fn act_on_dossier(
     } else {
         parse_json(&headers, &body)?
     };
-    let d = service::act(&state, &principal, &code, &action, req).await?;
-    let history = state.store.dossier_history(&d.id).await?;
+    let d = state
+        .dossiers
+        .act(&principal.actor, state.clock.now(), &code, &action, req)
+        .await?;
+    let history = state.dossiers.history(&d).await?;
     Ok(Json(view_of(&state, &principal, d, history)))
 }
 
@@ -299,71 +295,17 @@ pub async fn inbox(
     ApiQuery(p): ApiQuery<InboxParams>,
 ) -> Result<Json<DossierPage>, ApiError> {
     let now = state.clock.now();
-    let limit = p.limit.unwrap_or(20);
-    if !(1..=100).contains(&limit) {
-        return Err(ApiError::bad_request(
-            "invalid_parameter",
-            "Tham số limit phải từ 1 đến 100.",
-        ));
-    }
-    let page = p.page.unwrap_or(1);
-    if !(1..=10_000).contains(&page) {
-        return Err(ApiError::bad_request(
-            "invalid_parameter",
-            "Tham số page phải từ 1 đến 10000.",
-        ));
-    }
-    let mut open_only = false;
-    let mut statuses = match p.status.as_deref() {
-        Some("all") => Vec::new(),
-        Some(s) => vec![Status::parse(s).ok_or_else(|| {
-            ApiError::bad_request(
-                "invalid_parameter",
-                format!(
-                    "Tham số status phải là một trong: {}.",
-                    Status::ALL.map(Status::as_str).join(", ")
-                ),
-            )
-        })?],
-        None => {
-            open_only = true;
-            Vec::new()
-        }
+    let filter = InboxFilter {
+        mine: p.mine == Some(true),
+        unit: p.unit,
+        status: StatusFilter::parse(p.status.as_deref())?,
+        due_within_hours: p.due_within_hours,
+        overdue: p.overdue == Some(true),
+        procedure: p.procedure,
+        page: p.page.unwrap_or(1),
+        limit: p.limit.unwrap_or(20),
     };
-    let mut due_before = None;
-    if p.overdue == Some(true) {
-        due_before = Some(now);
-        statuses = vec![Status::Processing];
-    }
-    if let Some(h) = p.due_within_hours {
-        if !(h.is_finite() && h > 0.0 && h <= 2_000.0) {
-            return Err(ApiError::bad_request(
-                "invalid_parameter",
-                "Tham số due_within_hours phải từ 0 đến 2000.",
-            ));
-        }
-        let cal = state.calendars.get();
-        let t = cal
-            .national()
-            .due_instant(now, h, motcua_core::catalog::TimeUnit::WorkingHours)
-            .map_err(|e| ApiError::bad_request("invalid_parameter", e.to_string()))?;
-        due_before = Some(due_before.map_or(t, |b: Timestamp| b.min(t)));
-        if statuses.is_empty() {
-            statuses = vec![Status::Processing];
-        }
-    }
-    let q = InboxQuery {
-        scope: principal.scope(&state, motcua_core::identity::Permission::DossierRead),
-        assignee: (p.mine == Some(true)).then(|| principal.user.id.clone()),
-        agency: p.unit.clone(),
-        open_only: open_only && statuses.is_empty(),
-        statuses,
-        due_before,
-        procedure: p.procedure.clone(),
-        limit,
-        offset: (page - 1) * limit,
-    };
-    let result = state.store.inbox(&q).await?;
+    let result = state.dossiers.inbox(&principal.actor, now, &filter).await?;
     let catalog = state.catalog.get();
     Ok(Json(DossierPage {
         items: result
@@ -389,7 +331,7 @@ pub async fn my_dossiers(
     principal: Principal,
 ) -> Result<Json<DossierPage>, ApiError> {
     let now = state.clock.now();
-    let rows = state.store.owned_dossiers(&principal.user.id, 200).await?;
+    let rows = state.dossiers.owned(&principal.actor, 200).await?;
     let catalog = state.catalog.get();
     let items: Vec<DossierItem> = rows
         .into_iter()
@@ -421,13 +363,7 @@ pub async fn lookup_dossier(
     State(state): State<AppState>,
     ApiPath(code): ApiPath<String>,
 ) -> Result<Json<PublicLookup>, ApiError> {
-    let code = DossierCode::parse(&code)
-        .map_err(|e| ApiError::bad_request("invalid_code", e.to_string()))?;
-    let p = state
-        .store
-        .public_status(code.as_str())
-        .await?
-        .ok_or_else(|| ApiError::NotFound("Không tìm thấy hồ sơ.".to_owned()))?;
+    let p = state.dossiers.public_status(&code).await?;
     Ok(Json(view::public_lookup(p, &state.catalog.get())))
 }
 
@@ -467,7 +403,16 @@ pub async fn upload_file(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let file = service::upload(&state, &principal, &p.name, media_type, &body).await?;
+    let file = state
+        .dossiers
+        .upload(
+            &principal.actor,
+            state.clock.now(),
+            &p.name,
+            media_type,
+            &body,
+        )
+        .await?;
     Ok((StatusCode::CREATED, Json(file)))
 }
 
@@ -492,13 +437,10 @@ pub async fn get_dossier_file(
     principal: Principal,
     ApiPath((code, id)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let d = service::load_visible(&state, &principal, &code).await?;
-    let not_found = || ApiError::NotFound("Không tìm thấy tệp.".to_owned());
-    if !service::dossier_has_file(&d, &id) {
-        return Err(not_found());
-    }
-    let meta = state.store.file_meta(&id).await?.ok_or_else(not_found)?;
-    let content = state.store.file_content(&id).await?.ok_or_else(not_found)?;
+    let (meta, content) = state
+        .dossiers
+        .dossier_file(&principal.actor, state.clock.now(), &code, &id)
+        .await?;
     let disposition = format!(
         "attachment; filename=\"{}\"",
         meta.name

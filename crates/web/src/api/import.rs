@@ -6,11 +6,12 @@ use motcua_core::{audit::Outcome, identity::Permission};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use motcua_service::import::{ImportError, import};
+
 use crate::{
     auth::{Principal, Target},
     error::{ApiError, ErrorBody},
     extract::{ApiBody, ApiQuery},
-    import::{ImportError, import},
     state::AppState,
 };
 
@@ -87,8 +88,13 @@ pub async fn import_procedures(
         state.catalog.reload(state.store.as_ref()).await?;
     }
     let event = principal
-        .ctx
-        .event(now, principal.actor(), "catalog.import", Outcome::Success)
+        .ctx()
+        .event(
+            now,
+            principal.audit_id(),
+            "catalog.import",
+            Outcome::Success,
+        )
         .with("created", report.created)
         .with("updated", report.updated)
         .with("unchanged", report.unchanged)

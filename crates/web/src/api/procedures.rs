@@ -255,7 +255,7 @@ pub async fn get_procedure(
         Some(v) => state.store.procedure_version(&code, v).await?,
     };
     let stored = stored.ok_or_else(|| {
-        ApiError::NotFound(format!("Không có thủ tục {code} (hoặc phiên bản yêu cầu)."))
+        ApiError::not_found(format!("Không có thủ tục {code} (hoặc phiên bản yêu cầu)."))
     })?;
     let offered_by = catalog
         .offers(&code)
@@ -298,7 +298,7 @@ pub async fn list_procedure_versions(
     let code = parse_code(&code)?;
     let versions = state.store.procedure_history(&code).await?;
     if versions.is_empty() {
-        return Err(ApiError::NotFound(format!("Không có thủ tục {code}.")));
+        return Err(ApiError::not_found(format!("Không có thủ tục {code}.")));
     }
     Ok(Json(versions.into_iter().map(VersionEntry::from).collect()))
 }

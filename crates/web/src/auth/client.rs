@@ -6,9 +6,8 @@
 //! skipping further trusted proxies. A header from an untrusted peer is ignored entirely, so a
 //! client cannot choose its own address to escape a lockout.
 //!
-//! For throttling, one client is a network, not an address ([`throttle_network`]): an IPv4
-//! /24 or an IPv6 /64. Whoever has one address of a network usually has the rest (an IPv6 host
-//! is given a whole /64), so counting exact addresses would hand out a fresh budget per address.
+//! For throttling, one client is a network, not an address
+//! ([`motcua_service::actor::throttle_network`]): an IPv4 /24 or an IPv6 /64.
 
 use std::net::IpAddr;
 
@@ -57,23 +56,6 @@ impl IpNet {
                 u128::from(net) & mask == u128::from(ip) & mask
             }
             _ => false,
-        }
-    }
-}
-
-/// The network that counts as one client for lockouts and rate limits: the IPv4 /24 or the
-/// IPv6 /64 around `ip` (an IPv4-mapped IPv6 address counts as IPv4), written as a network,
-/// e.g. `203.0.113.0/24`, `2001:db8:1:2::/64`.
-pub fn throttle_network(ip: IpAddr) -> String {
-    match ip {
-        IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none() => {
-            let net = u128::from(v6) & (u128::MAX << 64);
-            format!("{}/64", std::net::Ipv6Addr::from(net))
-        }
-        IpAddr::V6(v6) => throttle_network(v6.to_ipv4_mapped().map_or(ip, IpAddr::V4)),
-        IpAddr::V4(v4) => {
-            let net = u32::from(v4) & (u32::MAX << 8);
-            format!("{}/24", std::net::Ipv4Addr::from(net))
         }
     }
 }
@@ -130,33 +112,6 @@ mod tests {
         assert!(IpNet::parse("fd00::/8").unwrap().contains(ip("fd12::1")));
         assert!(IpNet::parse("10.0.0.0/33").is_none());
         assert!(IpNet::parse("nonsense").is_none());
-    }
-
-    #[test]
-    fn one_client_is_a_slash_24_or_a_slash_64() {
-        assert_eq!(throttle_network(ip("203.0.113.7")), "203.0.113.0/24");
-        assert_eq!(
-            throttle_network(ip("203.0.113.250")),
-            throttle_network(ip("203.0.113.1"))
-        );
-        assert_ne!(
-            throttle_network(ip("203.0.113.7")),
-            throttle_network(ip("203.0.114.7"))
-        );
-        assert_eq!(
-            throttle_network(ip("2001:db8:1:2:aaaa:bbbb:cccc:dddd")),
-            "2001:db8:1:2::/64"
-        );
-        assert_eq!(
-            throttle_network(ip("2001:db8:1:2::1")),
-            throttle_network(ip("2001:db8:1:2:ffff::9"))
-        );
-        assert_ne!(
-            throttle_network(ip("2001:db8:1:2::1")),
-            throttle_network(ip("2001:db8:1:3::1"))
-        );
-        // The same IPv4 client however the socket spells it.
-        assert_eq!(throttle_network(ip("::ffff:10.1.2.3")), "10.1.2.0/24");
     }
 
     #[test]

@@ -24,11 +24,11 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use motcua_core::{audit::Outcome, identity::Permission};
+use motcua_service::crypto::{constant_time_eq, random_token, sha256_hex};
 use motcua_store::{SessionLevel, UserKind};
 
 use super::{
     cookies::{self, CookieName},
-    crypto::{constant_time_eq, random_token, sha256_hex},
     layout::{Layout, ViewerInfo, with_layout},
     principal::{PendingLogin, Principal, RequestContext, Via, record_event},
     routes::{self, Access},
@@ -56,7 +56,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         .get::<MatchedPath>()
         .map(|m| m.as_str().to_owned())
     else {
-        return ApiError::Internal("guard ran without a matched route".to_owned()).into_response();
+        return ApiError::internal("guard ran without a matched route".to_owned()).into_response();
     };
     let method = req.method().clone();
     let is_api = path.starts_with("/api/");
@@ -67,7 +67,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         if routes::ROUTES.iter().any(|r| r.path == path) {
             return fail(ApiError::MethodNotAllowed);
         }
-        return fail(ApiError::Internal(format!(
+        return fail(ApiError::internal(format!(
             "route {method} {path} has no access declaration in auth::routes::ROUTES"
         )));
     };
@@ -97,7 +97,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
             let actor = resolved
                 .principal
                 .as_ref()
-                .map(Principal::actor)
+                .map(Principal::audit_id)
                 .or_else(|| {
                     resolved
                         .pending
@@ -110,7 +110,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
                 .with("route", format!("{method} {path}"))
                 .with("reason", problem);
             record_event(&state, &event).await;
-            return fail(ApiError::Forbidden(
+            return fail(ApiError::forbidden(
                 "Yêu cầu không hợp lệ hoặc trang đã hết hạn. Hãy tải lại trang rồi thử lại."
                     .to_owned(),
             ));
@@ -159,7 +159,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         (None, Some(t)) => (t.clone(), false),
         (None, None) => match random_token() {
             Ok(t) => (t, true),
-            Err(e) => return fail(ApiError::Internal(e.to_string())),
+            Err(e) => return fail(ApiError::internal(e.to_string())),
         },
     };
     let layout = Arc::new(Layout::new(viewer, csrf.clone()));
@@ -235,7 +235,7 @@ async fn resolve(
             .map(str::trim)
             .filter(|t| !t.is_empty() && t.len() <= 200)
             .ok_or_else(|| {
-                ApiError::Unauthorized("Tiêu đề Authorization phải là \"Bearer <mã>\".".to_owned())
+                ApiError::unauthorized("Tiêu đề Authorization phải là \"Bearer <mã>\".".to_owned())
             })?;
         let principal = token_principal(state, ctx, token).await?;
         return Ok(Resolved {
@@ -277,15 +277,15 @@ async fn resolve(
         SessionLevel::Full => {
             let grants = state.store.active_grants(&user.id).await?;
             Ok(Resolved {
-                principal: Some(Principal {
+                principal: Some(Principal::new(
                     user,
-                    grants: grants.into(),
-                    via: Via::Session {
+                    grants.into(),
+                    Via::Session {
                         id_hash,
                         csrf: session.csrf_token.clone(),
                     },
-                    ctx: ctx.clone(),
-                }),
+                    ctx.clone(),
+                )),
                 session_csrf: Some(session.csrf_token),
                 ..Resolved::default()
             })
@@ -301,7 +301,7 @@ async fn token_principal(
 ) -> Result<Principal, ApiError> {
     let now = state.clock.now();
     let invalid =
-        || ApiError::Unauthorized("Mã truy cập không hợp lệ hoặc đã bị thu hồi.".to_owned());
+        || ApiError::unauthorized("Mã truy cập không hợp lệ hoặc đã bị thu hồi.".to_owned());
     let Some((info, user)) = state.store.api_token(&sha256_hex(token)).await? else {
         tracing::warn!("request with an unknown API token");
         return Err(invalid());
@@ -340,15 +340,15 @@ async fn token_principal(
         .split_whitespace()
         .filter_map(|s| s.parse::<Permission>().ok())
         .collect();
-    Ok(Principal {
-        user: Arc::new(user),
-        grants: grants.into(),
-        via: Via::Token {
+    Ok(Principal::new(
+        Arc::new(user),
+        grants.into(),
+        Via::Token {
             id: info.id,
             scopes,
         },
-        ctx: ctx.clone(),
-    })
+        ctx.clone(),
+    ))
 }
 
 /// Applies the route's declared rule.
@@ -363,7 +363,7 @@ async fn check_access(
 ) -> Result<(), Response> {
     let to_login = |pending: bool| -> Response {
         if is_api {
-            return ApiError::Unauthorized("Bạn cần đăng nhập.".to_owned()).into_response();
+            return ApiError::unauthorized("Bạn cần đăng nhập.".to_owned()).into_response();
         }
         if pending {
             return Redirect::to("/dang-nhap/xac-thuc").into_response();
@@ -376,7 +376,7 @@ async fn check_access(
         Redirect::to(&target).into_response()
     };
     let forbidden = |message: &str| -> Response {
-        crate::edge::respond(is_api, ApiError::Forbidden(message.to_owned()))
+        crate::edge::respond(is_api, ApiError::forbidden(message.to_owned()))
     };
     match access {
         Access::Static | Access::Public => Ok(()),
@@ -403,7 +403,7 @@ async fn check_access(
                         let event = ctx
                             .event(
                                 state.clock.now(),
-                                p.actor(),
+                                p.audit_id(),
                                 "permission.denied",
                                 Outcome::Denied,
                             )

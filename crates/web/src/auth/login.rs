@@ -17,11 +17,11 @@ use motcua_core::{
     audit::Outcome,
     identity::{credentials::LoginId, totp},
 };
+use motcua_service::crypto::{random_token, recovery_code_hash, sha256_hex};
 use motcua_store::{NewSession, SessionLevel, User};
 
 use super::{
     cookies::{self, CookieName},
-    crypto::{random_token, recovery_code_hash, sha256_hex},
     principal::RequestContext,
 };
 use crate::{error::ApiError, state::AppState};
@@ -127,7 +127,7 @@ pub async fn check_password(
             .passwords
             .verify(password, hash)
             .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
+            .map_err(|e| ApiError::internal(e.to_string()))?;
     let disabled = user.as_ref().is_some_and(|u| u.disabled_at.is_some());
     if !matches || disabled {
         let reason = match (&user, matches) {
@@ -264,11 +264,11 @@ pub async fn start_session(
     action: &str,
 ) -> Result<HeaderValue, ApiError> {
     let now = state.clock.now();
-    let id = random_token().map_err(|e| ApiError::Internal(e.to_string()))?;
-    let csrf = random_token().map_err(|e| ApiError::Internal(e.to_string()))?;
+    let id = random_token().map_err(|e| ApiError::internal(e.to_string()))?;
+    let csrf = random_token().map_err(|e| ApiError::internal(e.to_string()))?;
     let expires_at =
         Timestamp::from_second(now.as_second() + state.auth.config.session_absolute_seconds)
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
+            .map_err(|e| ApiError::internal(e.to_string()))?;
     let session = NewSession {
         id_hash: sha256_hex(&id),
         user_id: user.id.clone(),

@@ -8,12 +8,10 @@
 pub mod client;
 pub mod config;
 pub mod cookies;
-pub mod crypto;
 pub mod guard;
 pub mod layout;
 pub mod login;
 pub mod oidc;
-pub mod password;
 pub mod principal;
 pub mod routes;
 pub mod tokens;
@@ -30,7 +28,7 @@ pub struct Auth {
     /// Settings.
     pub config: AuthConfig,
     /// Password hashing.
-    pub passwords: password::Passwords,
+    pub passwords: motcua_service::passwords::Passwords,
     /// Identity providers.
     pub oidc: oidc::Providers,
     /// Wakes the mail worker when a mail was queued (it also polls).
@@ -43,7 +41,7 @@ impl Auth {
         Ok(Self {
             oidc: oidc::Providers::new(config.oidc.clone())?,
             config,
-            passwords: password::Passwords::new(hash_concurrency),
+            passwords: motcua_service::passwords::Passwords::new(hash_concurrency),
             mail_wake: Arc::new(tokio::sync::Notify::new()),
         })
     }

@@ -78,6 +78,30 @@ pub enum OidcError {
     /// Discovery, the token request or verification failed.
     #[error("{0}")]
     Provider(String),
+    /// The ID token does not carry the nonce of this login: a replayed or injected token.
+    #[error("ID token: the nonce does not match this login")]
+    NonceMismatch,
+}
+
+/// A verification failure of the ID token, typed where the caller reacts to it.
+fn claims_error(e: &openidconnect::ClaimsVerificationError) -> OidcError {
+    match e {
+        openidconnect::ClaimsVerificationError::InvalidNonce(_) => OidcError::NonceMismatch,
+        other => OidcError::Provider(format!("ID token: {other}")),
+    }
+}
+
+impl From<VerifiedIdentity> for motcua_service::accounts::ExternalClaims {
+    fn from(v: VerifiedIdentity) -> Self {
+        Self {
+            issuer: v.issuer,
+            subject: v.subject,
+            email: v.email,
+            email_verified: v.email_verified,
+            name: v.name,
+            citizen_id: v.citizen_id,
+        }
+    }
 }
 
 /// Our `reqwest` client as `openidconnect`'s HTTP client.
@@ -303,9 +327,9 @@ impl Providers {
             Err(openidconnect::ClaimsVerificationError::SignatureVerification(_)) => {
                 let fresh = self.metadata(config, true).await?;
                 verify(&Self::client(&fresh, config, redirect_uri)?)
-                    .map_err(|e| OidcError::Provider(format!("ID token: {e}")))?
+                    .map_err(|e| claims_error(&e))?
             }
-            Err(e) => return Err(OidcError::Provider(format!("ID token: {e}"))),
+            Err(e) => return Err(claims_error(&e)),
         };
         let citizen_id = config.citizen_id_claim.as_ref().and_then(|c| {
             claims

@@ -8,12 +8,10 @@ use motcua_core::{
     audit::Outcome,
     identity::{Permission, vietnam_date},
 };
+use motcua_service::crypto::{random_token, sha256_hex};
 use motcua_store::{NewApiToken, StoredGrant, User};
 
-use super::{
-    crypto::{random_token, sha256_hex},
-    principal::RequestContext,
-};
+use super::principal::RequestContext;
 use crate::{error::ApiError, state::AppState};
 
 /// Prefix that makes a leaked token recognisable (secret scanners, logs).
@@ -91,7 +89,7 @@ pub async fn create(
         None => None,
         Some(d) if (1..=MAX_DAYS).contains(&d) => Some(
             Timestamp::from_second(now.as_second() + d * 86_400)
-                .map_err(|e| ApiError::Internal(e.to_string()))?,
+                .map_err(|e| ApiError::internal(e.to_string()))?,
         ),
         Some(_) => {
             return Err(ApiError::bad_request(
@@ -102,7 +100,7 @@ pub async fn create(
     };
     let token = format!(
         "{TOKEN_PREFIX}{}",
-        random_token().map_err(|e| ApiError::Internal(e.to_string()))?
+        random_token().map_err(|e| ApiError::internal(e.to_string()))?
     );
     let id = uuid::Uuid::now_v7().to_string();
     let scope_text = scopes

@@ -1,7 +1,5 @@
-//! The dossier lifecycle at the web boundary: requests, the service that runs the core state
-//! machine under access control, notifications, and the views the API returns.
+//! The dossier lifecycle at the web boundary: parsing requests and the views the API and the
+//! pages return. The work itself is [`motcua_service::dossier`].
 
-pub mod notify;
 pub mod request;
-pub mod service;
 pub mod view;

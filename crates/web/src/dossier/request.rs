@@ -1,119 +1,12 @@
-//! What clients send: a submission and an action, parsed from raw bytes so that every error
-//! names the field at fault (`applicant.citizen_id`, `components[1].files[0]`).
+//! What clients send, parsed from raw bytes so that every error names the field at fault
+//! (`applicant.citizen_id`, `components[1].files[0]`). The request types themselves are the
+//! service's ([`motcua_service::dossier::request`]).
 
 use axum::http::{HeaderMap, header};
-use jiff::{Timestamp, civil::Date};
-use motcua_core::dossier::{
-    Applicant, Representative, ReturnMethod, SubmissionChannel, SupplementItem,
-};
-use serde::{Deserialize, de::DeserializeOwned};
-use utoipa::ToSchema;
+pub use motcua_service::dossier::request::{ActionRequest, ComponentInput, SubmitRequest};
+use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
-
-/// A dossier submitted online by an applicant, or entered at the desk by an officer.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "procedure": "1.001193",
-    "agency": "bn.x07210",
-    "applicant": {"kind": "individual", "name": "Nguyễn Văn An", "citizen_id": "024090001234",
-                  "phone": "0912345678", "email": "an@example.vn", "address": null,
-                  "tax_code": null},
-    "components": [{"index": 0, "files": ["0193a5c4-6f1e-7c3a-9d2b-5e8f4a1b2c3d"]}],
-    "return_method": "online"
-}))]
-pub struct SubmitRequest {
-    /// Procedure code.
-    pub procedure: String,
-    /// The agency that settles the procedure (it must offer it); its one-stop desk receives
-    /// the dossier.
-    pub agency: String,
-    /// Index of the case (trường hợp) in the procedure's cases; 0 by default.
-    #[serde(default)]
-    pub case: usize,
-    /// Channel: applicants submit `online`; officers enter `desk`, `postal` or
-    /// `national_portal` dossiers, which are received at once.
-    pub channel: Option<SubmissionChannel>,
-    /// The applicant.
-    pub applicant: Applicant,
-    /// Someone submitting on the applicant's behalf.
-    pub representative: Option<Representative>,
-    /// Documents provided, by index in the case's list.
-    #[serde(default)]
-    pub components: Vec<ComponentInput>,
-    /// How the result is returned (default: at the desk).
-    pub return_method: Option<ReturnMethod>,
-    /// Postal address for `post`.
-    pub return_address: Option<String>,
-}
-
-/// A document provided: uploaded files (ids from `POST /api/v1/files`) or a reference to a
-/// document already held electronically.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ComponentInput {
-    /// Index in the case's list of documents.
-    pub index: usize,
-    /// File ids.
-    #[serde(default)]
-    pub files: Vec<String>,
-    /// A document already held (e.g. a previous result's number).
-    pub held_document: Option<String>,
-}
-
-/// The fields of an action; which are needed depends on the action (see each action's
-/// description in `POST /api/v1/dossiers/{code}/actions/{action}`).
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"revision": 3, "items": [
-    {"component": "Tờ khai đăng ký khai sinh", "reason": "Thiếu chữ ký người đi khai"}
-]}))]
-pub struct ActionRequest {
-    /// The revision the client saw; when given, a dossier changed since gets 409.
-    pub revision: Option<i64>,
-    /// Reason (refuse, send_back, transfer, withdraw, stop, apologise).
-    pub reason: Option<String>,
-    /// Note (forward, approve).
-    pub note: Option<String>,
-    /// Every missing item (request_supplement).
-    pub items: Option<Vec<SupplementItem>>,
-    /// Documents supplemented (supplement_received).
-    pub components: Option<Vec<ComponentInput>>,
-    /// The handling officer's account id or user name (assign).
-    pub assignee: Option<String>,
-    /// Index of the earlier step (send_back).
-    pub to_step: Option<usize>,
-    /// Agency (consult, transfer).
-    pub agency: Option<String>,
-    /// The question (consult).
-    pub question: Option<String>,
-    /// Working days for the answer (consult; default 3).
-    pub days: Option<f64>,
-    /// The consultation's number (reply).
-    pub consultation: Option<u32>,
-    /// The answer (reply).
-    pub answer: Option<String>,
-    /// Result document number (issue_result).
-    pub number: Option<String>,
-    /// Date the result was signed (issue_result; default today).
-    #[schema(value_type = Option<String>, format = Date)]
-    pub signed_on: Option<Date>,
-    /// File id of the electronic result (issue_result).
-    pub file: Option<String>,
-    /// The new appointment (apologise), RFC 3339.
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub new_due: Option<Timestamp>,
-    /// The comment (comment).
-    pub text: Option<String>,
-}
-
-/// Requires a field of an action.
-pub fn required<'a, T>(value: &'a Option<T>, field: &str) -> Result<&'a T, ApiError> {
-    value
-        .as_ref()
-        .ok_or_else(|| ApiError::invalid(field, "trường này là bắt buộc cho thao tác này"))
-}
 
 /// Parses a JSON body: 400 when it is not JSON, 422 naming the field when it does not fit.
 pub fn parse_json<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Result<T, ApiError> {
@@ -178,27 +71,12 @@ mod tests {
             br#"{"procedure":"1.001193","agency":"x","applicant":{"kind":"robot","name":"A"}}"#,
         )
         .unwrap_err();
-        assert!(
-            matches!(e, ApiError::Invalid { ref field, .. } if field == "applicant.kind"),
-            "{e:?}"
-        );
+        assert_eq!(e.field_errors()[0].field, "applicant.kind", "{e:?}");
         let e = parse_json::<SubmitRequest>(&json_headers(), b"{not json").unwrap_err();
-        assert!(matches!(
-            e,
-            ApiError::BadRequest {
-                code: "invalid_body",
-                ..
-            }
-        ));
+        assert_eq!(e.status_and_code().1, "invalid_body");
         let e = parse_json::<SubmitRequest>(&HeaderMap::new(), b"{}").unwrap_err();
-        assert!(matches!(
-            e,
-            ApiError::BadRequest {
-                code: "unsupported_media_type",
-                ..
-            }
-        ));
+        assert_eq!(e.status_and_code().1, "unsupported_media_type");
         let e = parse_json::<ActionRequest>(&json_headers(), br#"{"bogus": 1}"#).unwrap_err();
-        assert!(matches!(e, ApiError::Invalid { .. }));
+        assert!(!e.field_errors().is_empty());
     }
 }

@@ -14,7 +14,7 @@ use motcua_store::{DossierSummary, PublicStatus};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::catalog::Catalog;
+use motcua_service::catalog::Catalog;
 
 /// A due instant and why it falls where it does.
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -58,7 +58,7 @@ pub(super) async fn ensure(api: bool, response: Response) -> Response {
 fn redress(status: StatusCode, reason: Option<String>) -> ApiError {
     match status {
         StatusCode::NOT_FOUND => {
-            ApiError::NotFound("Không tìm thấy đường dẫn hoặc đối tượng này.".to_owned())
+            ApiError::not_found("Không tìm thấy đường dẫn hoặc đối tượng này.")
         }
         StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
         StatusCode::REQUEST_TIMEOUT => ApiError::RequestTimeout,
@@ -152,7 +152,7 @@ mod tests {
         let ok = (StatusCode::OK, "ok").into_response();
         let (status, _, body) = redressed(true, ok).await;
         assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));
-        let json = ApiError::Conflict("x".to_owned()).into_response();
+        let json = ApiError::conflict("x").into_response();
         let (status, _, body) = redressed(false, json).await;
         assert_eq!(status, StatusCode::CONFLICT);
         assert!(body.contains("\"conflict\""), "{body}");

@@ -125,7 +125,7 @@ pub async fn edge(State(limits): State<EdgeLimits>, req: Request, next: Next) ->
         Err(_) if progress.waiting_for_client() => respond(api, ApiError::RequestTimeout),
         Err(_) => respond(
             api,
-            ApiError::Unavailable(format!(
+            ApiError::unavailable(format!(
                 "no answer within {} s",
                 limits.request_timeout.as_secs()
             )),

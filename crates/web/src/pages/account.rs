@@ -14,11 +14,12 @@ use motcua_core::{
 use motcua_store::{SessionLevel, UserKind};
 use serde_json::{Value, json};
 
+use motcua_service::crypto::{random_bytes, recovery_code, recovery_code_hash};
+
 use super::{PageError, form::FormData, login::render};
 use crate::{
     auth::{
         Principal, Via,
-        crypto::{random_bytes, recovery_code, recovery_code_hash},
         login::{SecondFactor, check_second_factor, start_session},
         tokens::{self, held_permissions},
     },
@@ -36,7 +37,7 @@ fn when(t: Timestamp) -> String {
 }
 
 fn internal(e: impl std::fmt::Display) -> PageError {
-    PageError(ApiError::Internal(e.to_string()))
+    PageError(ApiError::internal(e.to_string()))
 }
 
 /// Everything the account page shows, plus `extra` (a token just created, recovery codes).
@@ -95,6 +96,7 @@ async fn account_context(
             .map_or_else(|| id.to_owned(), |a| a.name.clone())
     };
     let grants: Vec<Value> = p
+        .actor
         .grants
         .iter()
         .map(|g| {
@@ -110,7 +112,7 @@ async fn account_context(
             })
         })
         .collect();
-    let held = held_permissions(&p.grants, today);
+    let held = held_permissions(&p.actor.grants, today);
     let permissions: Vec<Value> = Permission::ALL
         .iter()
         .filter(|perm| held.contains(perm))
@@ -215,14 +217,14 @@ pub async fn logout_everywhere(
         Via::Token { .. } => None,
     };
     let event = principal
-        .ctx
+        .ctx()
         .event(
             state.clock.now(),
-            principal.actor(),
+            principal.audit_id(),
             "logout.everywhere",
             Outcome::Success,
         )
-        .subject(principal.actor());
+        .subject(principal.audit_id());
     state
         .store
         .delete_user_sessions(&principal.user.id, keep, &event)
@@ -247,7 +249,7 @@ pub async fn create_token(
     };
     let created = tokens::create(
         &state,
-        &principal.ctx,
+        principal.ctx(),
         &principal.user,
         &form.text("name"),
         Some(form.all("scope")),
@@ -274,10 +276,10 @@ pub async fn revoke_token(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let event = principal
-        .ctx
+        .ctx()
         .event(
             state.clock.now(),
-            principal.actor(),
+            principal.audit_id(),
             "token.revoke",
             Outcome::Success,
         )
@@ -287,8 +289,8 @@ pub async fn revoke_token(
         .revoke_api_token(&id, &principal.user.id, state.clock.now(), &event)
         .await?
     {
-        return Err(PageError(ApiError::NotFound(
-            "Không có mã truy cập này, hoặc mã đã bị thu hồi.".into(),
+        return Err(PageError(ApiError::not_found(
+            "Không có mã truy cập này, hoặc mã đã bị thu hồi.",
         )));
     }
     Ok(Redirect::to("/tai-khoan?tb=thu-hoi").into_response())
@@ -411,9 +413,9 @@ pub async fn totp_enable(
         .map(|c| recovery_code_hash(&principal.user.id, c))
         .collect();
     let event = principal
-        .ctx
-        .event(now, principal.actor(), "totp.enable", Outcome::Success)
-        .subject(principal.actor());
+        .ctx()
+        .event(now, principal.audit_id(), "totp.enable", Outcome::Success)
+        .subject(principal.audit_id());
     if !state
         .store
         .enable_totp(&principal.user.id, &secret, step, &hashes, now, &event)
@@ -436,7 +438,7 @@ pub async fn totp_enable(
     };
     let cookie = start_session(
         &state,
-        &principal.ctx,
+        principal.ctx(),
         &principal.user,
         SessionLevel::Full,
         replaces,
@@ -458,7 +460,7 @@ pub async fn totp_disable(
     form: FormData,
 ) -> Result<Response, PageError> {
     let now = state.clock.now();
-    match check_second_factor(&state, &principal.ctx, &principal.user, &form.text("code")).await? {
+    match check_second_factor(&state, principal.ctx(), &principal.user, &form.text("code")).await? {
         SecondFactor::Valid => {}
         SecondFactor::Invalid | SecondFactor::Locked { .. } => {
             let left = state
@@ -476,9 +478,9 @@ pub async fn totp_disable(
         }
     }
     let event = principal
-        .ctx
-        .event(now, principal.actor(), "totp.disable", Outcome::Success)
-        .subject(principal.actor());
+        .ctx()
+        .event(now, principal.audit_id(), "totp.disable", Outcome::Success)
+        .subject(principal.audit_id());
     state
         .store
         .disable_totp(&principal.user.id, now, &event)
@@ -489,7 +491,7 @@ pub async fn totp_disable(
     };
     let cookie = start_session(
         &state,
-        &principal.ctx,
+        principal.ctx(),
         &principal.user,
         SessionLevel::Full,
         replaces,

@@ -5,9 +5,11 @@ use motcua_core::agency::{Agency, IdentifierStatus};
 use serde_json::{Value, json};
 
 use super::PageResult;
-use crate::{catalog::AgencyNode, state::AppState};
+use motcua_service::catalog::AgencyNode;
 
-fn agency_json(a: &Agency, catalog: &crate::catalog::Catalog) -> Value {
+use crate::state::AppState;
+
+fn agency_json(a: &Agency, catalog: &motcua_service::catalog::Catalog) -> Value {
     let status = a.identifier_status.map(|s| match s {
         IdentifierStatus::Official => "chính thức",
         IdentifierStatus::Inferred => "suy luận, chưa xác minh",
@@ -31,7 +33,7 @@ fn agency_json(a: &Agency, catalog: &crate::catalog::Catalog) -> Value {
     })
 }
 
-fn node_json(n: &AgencyNode<'_>, catalog: &crate::catalog::Catalog) -> Value {
+fn node_json(n: &AgencyNode<'_>, catalog: &motcua_service::catalog::Catalog) -> Value {
     let mut v = agency_json(n.agency, catalog);
     if let Some(o) = v.as_object_mut() {
         o.insert(
@@ -69,7 +71,6 @@ pub async fn agencies(State(state): State<AppState>) -> PageResult {
     let html = state.templates.render(
         "agencies.html",
         json!({
-            "site": state.site.as_ref(),
             "page_title": format!("Cơ quan — {}", state.site.name),
             "current": current,
             "ended": ended,

@@ -14,19 +14,15 @@ use motcua_core::{
     calendar::{EntryStatus, weekday_vi},
     catalog::TimeUnit,
 };
+use motcua_service::{
+    calendar::query::{self, YearAnswer},
+    catalog::Catalog,
+};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::PageResult;
-use crate::{
-    api::calendar::DueBody,
-    calendar::query::{self, YearAnswer},
-    catalog::Catalog,
-    error::ApiError,
-    extract::ApiQuery,
-    present::number_vi,
-    state::AppState,
-};
+use crate::{api::calendar::DueBody, extract::ApiQuery, present::number_vi, state::AppState};
 
 /// Agencies offered in the pages' selectors: those existing today, by name.
 fn agency_options(catalog: &Catalog, today: Date, selected: Option<&str>) -> Vec<Value> {
@@ -93,7 +89,6 @@ pub async fn calendar_page(
     let html = state.templates.render(
         "calendar.html",
         json!({
-            "site": state.site.as_ref(),
             "page_title": format!("Lịch nghỉ lễ, tết năm {year} — {}", state.site.name),
             "year": year,
             "stored": answer.stored,
@@ -258,12 +253,15 @@ pub async fn due_page(
                         query::due(&calendars, catalog.as_ref(), received, amount, unit, agency)
                     })
                 } else {
-                    Err(ApiError::bad_request("out_of_range", String::new()))
+                    Err(motcua_service::ServiceError::bad_request(
+                        "out_of_range",
+                        String::new(),
+                    ))
                 };
             match computed {
                 Ok(answer) => result = Some(DueBody::from(answer)),
                 Err(e) => {
-                    let field = match e.status_and_code().1 {
+                    let field = match e.code() {
                         "unknown_agency" => "due-agency",
                         "invalid_amount" => "due-amount",
                         _ => "due-date",
@@ -291,7 +289,6 @@ pub async fn due_page(
     let html = state.templates.render(
         "due.html",
         json!({
-            "site": state.site.as_ref(),
             "page_title": title,
             "form": form,
             "agencies": agency_options(&catalog, now.date(), agency),
@@ -304,8 +301,8 @@ pub async fn due_page(
 }
 
 /// What the form says about a field, in the citizen's words rather than the API's.
-fn form_message(field: &str, e: &ApiError) -> String {
-    let code = e.status_and_code().1;
+fn form_message(field: &str, e: &motcua_service::ServiceError) -> String {
+    let code = e.code();
     match (field, code) {
         (_, "out_of_range") => format!(
             "Chỉ tính được hạn trong khoảng năm {} đến {}: hãy chọn ngày nhận khác hoặc thời hạn \

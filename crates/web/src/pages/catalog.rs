@@ -7,12 +7,12 @@ use axum::{
     response::Html,
 };
 use motcua_core::catalog::{Channel, ImplementingLevel, OnlineLevel, Procedure};
+use motcua_service::calendar::query as calendar_query;
 use serde_json::{Value, json};
 
 use super::{PageError, PageResult};
 use crate::{
     api::procedures::{parse_code, summary},
-    calendar::query as calendar_query,
     error::ApiError,
     extract::ApiQuery,
     present,
@@ -170,7 +170,6 @@ pub async fn search(
     let html = state.templates.render(
         "search.html",
         json!({
-            "site": state.site.as_ref(),
             "page_title": if s.q.is_empty() { format!("Danh mục thủ tục — {}", state.site.name) } else { format!("{} — Tìm thủ tục", s.q) },
             "q": s.q,
             "field": s.field,
@@ -253,13 +252,13 @@ fn estimates_json(state: &AppState, p: &Procedure) -> Vec<Value> {
 /// `GET /thu-tuc/{code}`
 pub async fn procedure(State(state): State<AppState>, Path(code): Path<String>) -> PageResult {
     let code = parse_code(&code).map_err(|_| {
-        PageError(ApiError::NotFound(
+        PageError(ApiError::not_found(
             "Mã thủ tục không đúng dạng (ví dụ đúng: 1.001193).".to_owned(),
         ))
     })?;
     let catalog = state.catalog.get();
     let stored = catalog.procedure(&code).ok_or_else(|| {
-        PageError(ApiError::NotFound(format!(
+        PageError(ApiError::not_found(format!(
             "Không có thủ tục mang mã {code}."
         )))
     })?;
@@ -275,7 +274,6 @@ pub async fn procedure(State(state): State<AppState>, Path(code): Path<String>) 
     let html = state.templates.render(
         "procedure.html",
         json!({
-            "site": state.site.as_ref(),
             "page_title": format!("{} — {}", p.name, state.site.name),
             "p": p,
             "levels": p.levels.iter().map(|l| l.label_vi()).collect::<Vec<_>>(),

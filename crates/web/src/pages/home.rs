@@ -29,7 +29,6 @@ pub async fn home(State(state): State<AppState>) -> PageResult {
     let html = state.templates.render(
         "home.html",
         json!({
-            "site": state.site.as_ref(),
             "page_title": state.site.name,
             "featured": featured,
             "top_fields": top_fields,

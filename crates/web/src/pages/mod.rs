@@ -90,9 +90,17 @@ pub struct TemplateError {
 }
 
 impl Templates {
-    /// Loads the embedded templates, replaced by files in `override_dir` where present.
-    pub fn load(override_dir: Option<&Path>) -> Result<Self, TemplateError> {
+    /// Loads the embedded templates, replaced by files in `override_dir` where present. The
+    /// installation's presentation (`site`) is a global every template sees.
+    pub fn load(
+        override_dir: Option<&Path>,
+        site: &crate::state::Site,
+    ) -> Result<Self, TemplateError> {
         let mut env = Environment::new();
+        env.add_global(
+            "site",
+            minijinja::Value::from(minijinja::value::Serde(site.clone())),
+        );
         // Mails are plain text; everything else is HTML and escaped.
         env.set_auto_escape_callback(|name| {
             if name.ends_with(".txt") {
@@ -136,7 +144,7 @@ impl Templates {
         self.env
             .get_template(name)
             .and_then(|t| t.render(minijinja::value::Serde(&ctx)))
-            .map_err(|e| PageError(ApiError::Internal(format!("render {name}: {e:#}"))))
+            .map_err(|e| PageError(ApiError::internal(format!("render {name}: {e:#}"))))
     }
 }
 
@@ -161,6 +169,12 @@ impl From<ApiError> for PageError {
     }
 }
 
+impl From<motcua_service::ServiceError> for PageError {
+    fn from(e: motcua_service::ServiceError) -> Self {
+        Self(e.into())
+    }
+}
+
 impl From<motcua_store::StoreError> for PageError {
     fn from(e: motcua_store::StoreError) -> Self {
         Self(e.into())
@@ -172,13 +186,12 @@ impl From<motcua_store::StoreError> for PageError {
 pub(crate) fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
     static FALLBACK: std::sync::OnceLock<Option<Templates>> = std::sync::OnceLock::new();
     let html = FALLBACK
-        .get_or_init(|| Templates::load(None).ok())
+        .get_or_init(|| Templates::load(None, &crate::state::Site::default()).ok())
         .as_ref()
         .and_then(|t| {
             t.render(
                 "error.html",
                 serde_json::json!({
-                    "site": crate::state::Site::default(),
                     "page_title": title,
                     "status": status.as_u16(),
                     "title": title,
@@ -227,6 +240,6 @@ mod tests {
 
     #[test]
     fn embedded_templates_load() {
-        Templates::load(None).unwrap();
+        Templates::load(None, &crate::state::Site::default()).unwrap();
     }
 }

@@ -186,6 +186,8 @@ fn parse_table<'a>(
             originals: c.originals,
             copies: c.copies,
             forms,
+            kind: None,
+            condition: None,
         });
     }
     (rows, from(table, prev))

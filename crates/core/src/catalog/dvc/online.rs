@@ -163,6 +163,8 @@ mod tests {
                 originals: 1,
                 copies: 0,
                 forms: vec![],
+                kind: None,
+                condition: None,
             }],
         }
     }

@@ -17,7 +17,7 @@ use motcua_core::{
 };
 
 use super::{AgencyCalendar, AgencyLookup, Calendars};
-use crate::error::ApiError;
+use crate::error::ServiceError;
 
 /// First year the calendars cover.
 pub const FIRST_YEAR: i32 = DEFAULT_FIRST_YEAR;
@@ -35,8 +35,8 @@ pub fn vn() -> TimeZone {
     TimeZone::fixed(offset(7))
 }
 
-fn missing(name: &str, what: &str) -> ApiError {
-    ApiError::bad_request(
+fn missing(name: &str, what: &str) -> ServiceError {
+    ServiceError::bad_request(
         "missing_parameter",
         format!("Thiếu tham số {name}: {what}."),
     )
@@ -46,8 +46,8 @@ fn cleaned(raw: Option<&str>) -> Option<String> {
     raw.map(clean_line).filter(|s| !s.is_empty())
 }
 
-fn too_long(name: &str) -> ApiError {
-    ApiError::bad_request(
+fn too_long(name: &str) -> ServiceError {
+    ServiceError::bad_request(
         "invalid_parameter",
         format!("Tham số {name} dài quá {MAX_PARAM_CHARS} ký tự."),
     )
@@ -55,7 +55,7 @@ fn too_long(name: &str) -> ApiError {
 
 /// An instant with its UTC offset (RFC 3339), e.g. `2026-02-13T16:30:00+07:00`, inside the
 /// calendar's years. A `+` decoded as a space by a query string (`…16:30:00 07:00`) is put back.
-pub fn parse_instant(name: &str, raw: Option<&str>) -> Result<Timestamp, ApiError> {
+pub fn parse_instant(name: &str, raw: Option<&str>) -> Result<Timestamp, ServiceError> {
     const EXAMPLE: &str = "2026-02-13T16:30:00+07:00";
     let s = cleaned(raw).ok_or_else(|| {
         missing(
@@ -74,7 +74,7 @@ pub fn parse_instant(name: &str, raw: Option<&str>) -> Result<Timestamp, ApiErro
     let t = match parsed {
         Some(t) => t,
         None if s.parse::<DateTime>().is_ok() => {
-            return Err(ApiError::bad_request(
+            return Err(ServiceError::bad_request(
                 "invalid_instant",
                 format!(
                     "Tham số {name} thiếu múi giờ: hãy ghi rõ, ví dụ {EXAMPLE} (giờ Việt Nam) \
@@ -83,7 +83,7 @@ pub fn parse_instant(name: &str, raw: Option<&str>) -> Result<Timestamp, ApiErro
             ));
         }
         None => {
-            return Err(ApiError::bad_request(
+            return Err(ServiceError::bad_request(
                 "invalid_instant",
                 format!(
                     "Tham số {name} không phải thời điểm hợp lệ; hãy gửi dạng RFC 3339 có múi giờ, \
@@ -100,15 +100,15 @@ pub fn parse_instant(name: &str, raw: Option<&str>) -> Result<Timestamp, ApiErro
 }
 
 /// A local Vietnam date and time (the due-date form's two fields) as an instant.
-pub fn instant_from_local(date: Date, time: Time) -> Result<Timestamp, ApiError> {
+pub fn instant_from_local(date: Date, time: Time) -> Result<Timestamp, ServiceError> {
     date.to_datetime(time)
         .to_zoned(vn())
         .map(|z| z.timestamp())
         .map_err(|_| out_of_range("Ngày nhận hồ sơ"))
 }
 
-fn out_of_range(what: &str) -> ApiError {
-    ApiError::bad_request(
+fn out_of_range(what: &str) -> ServiceError {
+    ServiceError::bad_request(
         "out_of_range",
         format!(
             "{what} nằm ngoài phạm vi lịch làm việc ({FIRST_YEAR}–{LAST_YEAR}); hãy chọn một thời \
@@ -119,10 +119,11 @@ fn out_of_range(what: &str) -> ApiError {
 
 /// A limit's amount: a finite number from 0 to 10,000, with a decimal point or a Vietnamese
 /// decimal comma (`0.5` or `0,5`).
-pub fn parse_amount(raw: Option<&str>) -> Result<f64, ApiError> {
+pub fn parse_amount(raw: Option<&str>) -> Result<f64, ServiceError> {
     const WHAT: &str = "một số không âm, tối đa 10000, ví dụ 3 hoặc 0.5";
     let s = cleaned(raw).ok_or_else(|| missing("amount", &format!("thời hạn là {WHAT}")))?;
-    let bad = || ApiError::bad_request("invalid_amount", format!("Tham số amount phải là {WHAT}."));
+    let bad =
+        || ServiceError::bad_request("invalid_amount", format!("Tham số amount phải là {WHAT}."));
     if s.chars().count() > MAX_PARAM_CHARS {
         return Err(bad());
     }
@@ -132,7 +133,7 @@ pub fn parse_amount(raw: Option<&str>) -> Result<f64, ApiError> {
         && normalised.matches('.').count() <= 1
         && normalised.chars().any(|c| c.is_ascii_digit());
     if normalised.starts_with('-') {
-        return Err(ApiError::bad_request(
+        return Err(ServiceError::bad_request(
             "invalid_amount",
             format!("Tham số amount không được âm; hãy gửi {WHAT}."),
         ));
@@ -164,7 +165,7 @@ pub fn unit_str(unit: TimeUnit) -> &'static str {
 }
 
 /// A limit's unit: `working_days`, `working_hours`, `calendar_days` or `months`.
-pub fn parse_unit(raw: Option<&str>) -> Result<TimeUnit, ApiError> {
+pub fn parse_unit(raw: Option<&str>) -> Result<TimeUnit, ServiceError> {
     const WHAT: &str = "working_days, working_hours, calendar_days hoặc months";
     let s = cleaned(raw).ok_or_else(|| missing("unit", &format!("đơn vị thời hạn, {WHAT}")))?;
     UNITS
@@ -172,7 +173,7 @@ pub fn parse_unit(raw: Option<&str>) -> Result<TimeUnit, ApiError> {
         .find(|(_, name)| *name == s)
         .map(|(u, _)| *u)
         .ok_or_else(|| {
-            ApiError::bad_request(
+            ServiceError::bad_request(
                 "invalid_unit",
                 format!("Tham số unit phải là một trong: {WHAT}."),
             )
@@ -180,10 +181,10 @@ pub fn parse_unit(raw: Option<&str>) -> Result<TimeUnit, ApiError> {
 }
 
 /// A date, `YYYY-MM-DD` (or `DD/MM/YYYY` as people type it).
-pub fn parse_date(name: &str, raw: Option<&str>) -> Result<Date, ApiError> {
+pub fn parse_date(name: &str, raw: Option<&str>) -> Result<Date, ServiceError> {
     let s = cleaned(raw).ok_or_else(|| missing(name, "ngày dạng YYYY-MM-DD, ví dụ 2026-02-17"))?;
     let bad = || {
-        ApiError::bad_request(
+        ServiceError::bad_request(
             "invalid_date",
             format!("Tham số {name} phải là ngày có thật dạng YYYY-MM-DD, ví dụ 2026-02-17."),
         )
@@ -201,10 +202,10 @@ pub fn parse_date(name: &str, raw: Option<&str>) -> Result<Date, ApiError> {
 }
 
 /// A time of day, `HH:MM` (also `HHhMM`).
-pub fn parse_time(name: &str, raw: Option<&str>) -> Result<Time, ApiError> {
+pub fn parse_time(name: &str, raw: Option<&str>) -> Result<Time, ServiceError> {
     let s = cleaned(raw).ok_or_else(|| missing(name, "giờ dạng HH:MM, ví dụ 16:30"))?;
     let bad = || {
-        ApiError::bad_request(
+        ServiceError::bad_request(
             "invalid_time",
             format!("Tham số {name} phải là giờ dạng HH:MM, ví dụ 16:30."),
         )
@@ -222,9 +223,9 @@ pub fn parse_time(name: &str, raw: Option<&str>) -> Result<Time, ApiError> {
 }
 
 /// A calendar year the working calendar covers (2000–2100).
-pub fn parse_year(raw: &str) -> Result<i32, ApiError> {
+pub fn parse_year(raw: &str) -> Result<i32, ServiceError> {
     let bad = || {
-        ApiError::bad_request(
+        ServiceError::bad_request(
             "invalid_year",
             format!("Năm phải là số từ {FIRST_YEAR} đến {LAST_YEAR}, ví dụ 2026."),
         )
@@ -256,7 +257,7 @@ pub fn calendar_for(
     calendars: &Calendars,
     agencies: &dyn AgencyLookup,
     raw: Option<&str>,
-) -> Result<(AgencyCalendar, Option<AgencyRef>), ApiError> {
+) -> Result<(AgencyCalendar, Option<AgencyRef>), ServiceError> {
     let Some(id) = cleaned(raw) else {
         return Ok((
             AgencyCalendar {
@@ -268,7 +269,7 @@ pub fn calendar_for(
         ));
     };
     let unknown = || {
-        ApiError::bad_request(
+        ServiceError::bad_request(
             "unknown_agency",
             "Không có cơ quan với mã này; xem danh sách tại /api/v1/agencies.",
         )
@@ -280,7 +281,7 @@ pub fn calendar_for(
     let calendar = calendars
         .for_agency(agencies, &id)
         .ok_or_else(unknown)?
-        .map_err(|e| ApiError::Internal(format!("compiling the calendar of {id}: {e}")))?;
+        .map_err(|e| ServiceError::Internal(format!("compiling the calendar of {id}: {e}")))?;
     Ok((calendar, Some(AgencyRef { id, name })))
 }
 
@@ -303,7 +304,7 @@ pub fn due(
     amount: f64,
     unit: TimeUnit,
     agency: Option<&str>,
-) -> Result<DueAnswer, ApiError> {
+) -> Result<DueAnswer, ServiceError> {
     let (cal, agency) = calendar_for(calendars, agencies, agency)?;
     let due = cal
         .calendar
@@ -318,23 +319,23 @@ pub fn due(
 }
 
 /// Engine errors a client can cause, as 400s that say what to send.
-fn calendar_error(e: CalendarError) -> ApiError {
+fn calendar_error(e: CalendarError) -> ServiceError {
     match e {
-        CalendarError::InvalidAmount { reason, .. } => ApiError::bad_request(
+        CalendarError::InvalidAmount { reason, .. } => ServiceError::bad_request(
             "invalid_amount",
             format!(
                 "Tham số amount không hợp lệ ({reason}): hãy gửi một số không âm, tối đa 10000; \
                  số tháng phải là số nguyên."
             ),
         ),
-        CalendarError::OutOfRange { .. } => ApiError::bad_request(
+        CalendarError::OutOfRange { .. } => ServiceError::bad_request(
             "out_of_range",
             format!(
                 "Hạn tính ra nằm ngoài phạm vi lịch làm việc ({FIRST_YEAR}–{LAST_YEAR}); hãy gửi \
                  thời hạn ngắn hơn hoặc thời điểm nhận sớm hơn."
             ),
         ),
-        other => ApiError::Internal(format!("calendar: {other}")),
+        other => ServiceError::Internal(format!("calendar: {other}")),
     }
 }
 
@@ -418,13 +419,13 @@ pub fn year(
     agencies: &dyn AgencyLookup,
     year: i32,
     agency: Option<&str>,
-) -> Result<YearAnswer, ApiError> {
+) -> Result<YearAnswer, ServiceError> {
     let (cal, agency) = calendar_for(calendars, agencies, agency)?;
     let (first, end) = year_bounds(year)?;
     let national = cal
         .calendar
         .year(year)
-        .ok_or_else(|| ApiError::bad_request("invalid_year", out_of_range_year()))?;
+        .ok_or_else(|| ServiceError::bad_request("invalid_year", out_of_range_year()))?;
     let mut days: Vec<YearDay> = national
         .entries
         .iter()
@@ -470,8 +471,8 @@ fn out_of_range_year() -> String {
     format!("Năm phải từ {FIRST_YEAR} đến {LAST_YEAR}.")
 }
 
-fn year_bounds(year: i32) -> Result<(Date, Date), ApiError> {
-    let bad = || ApiError::bad_request("invalid_year", out_of_range_year());
+fn year_bounds(year: i32) -> Result<(Date, Date), ServiceError> {
+    let bad = || ServiceError::bad_request("invalid_year", out_of_range_year());
     let y = i16::try_from(year).map_err(|_| bad())?;
     Ok((
         Date::new(y, 1, 1).map_err(|_| bad())?,
@@ -586,9 +587,9 @@ pub fn estimates(
 }
 
 /// The lunar date of a solar date, or a 400 outside 1900–2100.
-pub fn lunar_of(date: Date) -> Result<LunarDate, ApiError> {
+pub fn lunar_of(date: Date) -> Result<LunarDate, ServiceError> {
     to_lunar(date).map_err(|_| {
-        ApiError::bad_request(
+        ServiceError::bad_request(
             "out_of_range",
             format!(
                 "Chỉ chuyển đổi được âm lịch cho ngày từ {LUNAR_FIRST_YEAR}-01-01 đến \
@@ -660,8 +661,8 @@ mod tests {
 
     use super::*;
 
-    fn code(r: Result<impl std::fmt::Debug, ApiError>) -> &'static str {
-        r.map_or_else(|e| e.status_and_code().1, |_| "ok")
+    fn code(r: Result<impl std::fmt::Debug, ServiceError>) -> &'static str {
+        r.map_or_else(|e| e.code(), |_| "ok")
     }
 
     #[test]

@@ -371,7 +371,7 @@ impl CalendarHandle {
     }
 }
 
-impl From<CalendarLoadError> for crate::error::ApiError {
+impl From<CalendarLoadError> for crate::error::ServiceError {
     fn from(e: CalendarLoadError) -> Self {
         match e {
             CalendarLoadError::Store(s) => s.into(),

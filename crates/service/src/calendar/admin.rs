@@ -13,7 +13,7 @@ use motcua_core::calendar::{
 use motcua_store::{CalendarDiff, ChangeMeta, Store, StoreError};
 
 use super::{AgencyLookup, Calendars, query};
-use crate::error::ApiError;
+use crate::error::ServiceError;
 
 /// Why a calendar change was refused or failed.
 #[derive(Debug, thiserror::Error)]
@@ -29,7 +29,7 @@ pub enum CalendarWriteError {
     Store(#[from] StoreError),
 }
 
-impl From<CalendarWriteError> for ApiError {
+impl From<CalendarWriteError> for ServiceError {
     fn from(e: CalendarWriteError) -> Self {
         match e {
             CalendarWriteError::Invalid(m) => Self::bad_request("invalid_calendar", m),

@@ -1,0 +1,331 @@
+//! Dossiers: the aggregate stored whole (JSON) with the columns queries need, its history, the
+//! daily code sequence, idempotency keys, uploaded files and internal process templates.
+//!
+//! Every change is one transaction with its history entry, its audit events and its outbox
+//! mails (DESIGN.md principle 5); concurrent changes of one dossier are serialised by an
+//! optimistic revision check, so a stale screen gets a conflict instead of overwriting.
+
+mod body;
+pub(crate) mod columns;
+mod files;
+mod inbox;
+mod read;
+pub(crate) mod write;
+
+use async_trait::async_trait;
+use jiff::{Timestamp, civil::Date};
+use motcua_core::{
+    audit::AuditEvent,
+    dossier::{Dossier, DossierCode, HistoryEntry, ProcessTemplate, Status},
+    identity::Scope,
+};
+
+pub use body::{FORMAT as BODY_FORMAT, decode as decode_body, encode as encode_body};
+pub(crate) use write::create_in;
+
+use crate::{db::Db, error::StoreResult, outbox::NewMail};
+
+/// What is written with a new dossier or a change.
+#[derive(Debug, Clone, Default)]
+pub struct Accompanying {
+    /// History entries (a desk receipt writes "submitted" and "accepted").
+    pub history: Vec<HistoryEntry>,
+    /// Audit events.
+    pub audit: Vec<AuditEvent>,
+    /// Mails to the applicant.
+    pub mails: Vec<NewMail>,
+}
+
+/// A new dossier, built once its code is known.
+#[derive(Debug, Clone)]
+pub struct Creation {
+    /// The dossier (its `code` is the one handed to the builder).
+    pub dossier: Dossier,
+    /// What goes with it.
+    pub with: Accompanying,
+}
+
+/// Builds the dossier from its freshly issued code. Infallible by design: everything that can
+/// be refused is decided before the store is called, so a code is never issued for a
+/// submission that then fails its own rules.
+pub type BuildDossier = Box<dyn FnOnce(DossierCode) -> Creation + Send>;
+
+/// An idempotency key of a submission.
+#[derive(Debug, Clone)]
+pub struct IdempotencyKey {
+    /// Whose key (account id): keys of different clients never collide.
+    pub owner: String,
+    /// The client's key.
+    pub key: String,
+    /// SHA-256 of the request body: the same key with another body is a client error.
+    pub request_hash: String,
+}
+
+/// How a submission ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Created {
+    /// A new dossier, as written.
+    New(Box<Dossier>),
+    /// The key was seen before: the dossier made then, and whether the body matched.
+    Replayed {
+        /// Its code.
+        code: DossierCode,
+        /// Whether the request body was the same.
+        same_request: bool,
+    },
+}
+
+/// A row of the officer inbox or of an applicant's list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DossierSummary {
+    /// Code.
+    pub code: String,
+    /// Procedure.
+    pub procedure_code: String,
+    /// Applicant's name.
+    pub applicant_name: String,
+    /// Status.
+    pub status: Status,
+    /// National status code.
+    pub national_status: i64,
+    /// Where it is.
+    pub current_agency: String,
+    /// Handling officer.
+    pub assignee_name: Option<String>,
+    /// Submitted.
+    pub submitted_at: Timestamp,
+    /// Legal due.
+    pub due_at: Option<Timestamp>,
+    /// Finished.
+    pub finished_at: Option<Timestamp>,
+}
+
+/// What the public lookup shows: status and appointment, nothing personal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicStatus {
+    /// Code.
+    pub code: String,
+    /// Procedure.
+    pub procedure_code: String,
+    /// Status.
+    pub status: Status,
+    /// National status code.
+    pub national_status: i64,
+    /// Received.
+    pub submitted_at: Timestamp,
+    /// Appointment.
+    pub due_at: Option<Timestamp>,
+    /// Returned.
+    pub returned_at: Option<Timestamp>,
+}
+
+/// Inbox filters. The scope is the caller's `dossier.read` scope: the permission filter runs
+/// inside the query.
+#[derive(Debug, Clone, Default)]
+pub struct InboxQuery {
+    /// Where the caller may read.
+    pub scope: Scope,
+    /// Only dossiers assigned to this account.
+    pub assignee: Option<String>,
+    /// Only dossiers now at this agency.
+    pub agency: Option<String>,
+    /// Only these statuses (empty: every status).
+    pub statuses: Vec<Status>,
+    /// Only open dossiers (submitted, processing, awaiting a supplement, done but not returned).
+    pub open_only: bool,
+    /// Only dossiers with a legal due at or before this instant.
+    pub due_before: Option<Timestamp>,
+    /// Only this procedure.
+    pub procedure: Option<String>,
+    /// Page size.
+    pub limit: i64,
+    /// Rows to skip.
+    pub offset: i64,
+}
+
+/// A page of summaries with the total count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SummaryPage {
+    /// Rows.
+    pub items: Vec<DossierSummary>,
+    /// Rows matching the filters.
+    pub total: i64,
+}
+
+/// A stored file's metadata.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileMeta {
+    /// Id.
+    pub id: String,
+    /// Who uploaded it.
+    pub owner_id: String,
+    /// Name.
+    pub name: String,
+    /// Media type.
+    pub media_type: String,
+    /// Size.
+    pub size: i64,
+    /// SHA-256, hex.
+    pub sha256: String,
+}
+
+/// Dossier storage.
+#[async_trait]
+pub trait DossierStore: Send + Sync {
+    /// Issues the next code for `prefix` on `day`, builds the dossier and writes it with what
+    /// accompanies it, all in one transaction. With an idempotency key seen before — also
+    /// when a concurrent request with the same key committed first — writes nothing and
+    /// returns [`Created::Replayed`]. [`crate::StoreError::SequenceExhausted`] when the day's
+    /// 9,999 codes of the prefix are used up.
+    async fn create_dossier(
+        &self,
+        prefix: &str,
+        day: Date,
+        key: Option<IdempotencyKey>,
+        build: BuildDossier,
+    ) -> StoreResult<Created>;
+
+    /// Writes a changed dossier if its stored revision is still `expected_revision`
+    /// ([`crate::StoreError::StaleRevision`] otherwise).
+    async fn update_dossier(
+        &self,
+        dossier: &Dossier,
+        expected_revision: i64,
+        with: &Accompanying,
+    ) -> StoreResult<()>;
+
+    /// The dossier with this code.
+    async fn dossier(&self, code: &str) -> StoreResult<Option<Dossier>>;
+
+    /// Its history, oldest first.
+    async fn dossier_history(&self, id: &str) -> StoreResult<Vec<HistoryEntry>>;
+
+    /// Status and appointment only.
+    async fn public_status(&self, code: &str) -> StoreResult<Option<PublicStatus>>;
+
+    /// The officer inbox.
+    async fn inbox(&self, query: &InboxQuery) -> StoreResult<SummaryPage>;
+
+    /// An applicant's own dossiers, newest first.
+    async fn owned_dossiers(&self, owner_id: &str, limit: i64) -> StoreResult<Vec<DossierSummary>>;
+
+    /// Stores an uploaded file.
+    async fn put_file(&self, meta: &FileMeta, content: &[u8], now: Timestamp) -> StoreResult<()>;
+
+    /// A file's metadata.
+    async fn file_meta(&self, id: &str) -> StoreResult<Option<FileMeta>>;
+
+    /// A file's content.
+    async fn file_content(&self, id: &str) -> StoreResult<Option<Vec<u8>>>;
+
+    /// The internal process configured for a procedure at an agency.
+    async fn process_template(
+        &self,
+        procedure: &str,
+        agency: &str,
+    ) -> StoreResult<Option<ProcessTemplate>>;
+
+    /// Configures an internal process.
+    async fn set_process_template(
+        &self,
+        procedure: &str,
+        agency: &str,
+        template: &ProcessTemplate,
+        now: Timestamp,
+    ) -> StoreResult<()>;
+
+    /// Dossier count (for monitoring and benchmarks).
+    async fn dossier_count(&self) -> StoreResult<i64>;
+
+    /// Reserves `n` consecutive sequence numbers for `prefix` on `day`; returns the first.
+    async fn reserve_codes(&self, prefix: &str, day: Date, n: u32) -> StoreResult<u32>;
+
+    /// Writes dossiers made elsewhere (a migration from another system, synthetic load-test
+    /// data) in one transaction, and moves the daily code sequences past their codes so that
+    /// new submissions never collide with them.
+    async fn insert_dossiers(&self, dossiers: &[Dossier]) -> StoreResult<()>;
+}
+
+#[async_trait]
+impl DossierStore for Db {
+    async fn create_dossier(
+        &self,
+        prefix: &str,
+        day: Date,
+        key: Option<IdempotencyKey>,
+        build: BuildDossier,
+    ) -> StoreResult<Created> {
+        write::create(self, prefix, day, key, build).await
+    }
+
+    async fn update_dossier(
+        &self,
+        dossier: &Dossier,
+        expected_revision: i64,
+        with: &Accompanying,
+    ) -> StoreResult<()> {
+        write::update(self, dossier, expected_revision, with).await
+    }
+
+    async fn dossier(&self, code: &str) -> StoreResult<Option<Dossier>> {
+        read::dossier(self, code).await
+    }
+
+    async fn dossier_history(&self, id: &str) -> StoreResult<Vec<HistoryEntry>> {
+        read::history(self, id).await
+    }
+
+    async fn public_status(&self, code: &str) -> StoreResult<Option<PublicStatus>> {
+        read::public_status(self, code).await
+    }
+
+    async fn inbox(&self, q: &InboxQuery) -> StoreResult<SummaryPage> {
+        inbox::inbox(self, q).await
+    }
+
+    async fn owned_dossiers(&self, owner_id: &str, limit: i64) -> StoreResult<Vec<DossierSummary>> {
+        read::owned(self, owner_id, limit).await
+    }
+
+    async fn put_file(&self, meta: &FileMeta, content: &[u8], now: Timestamp) -> StoreResult<()> {
+        files::put(self, meta, content, now).await
+    }
+
+    async fn file_meta(&self, id: &str) -> StoreResult<Option<FileMeta>> {
+        files::meta(self, id).await
+    }
+
+    async fn file_content(&self, id: &str) -> StoreResult<Option<Vec<u8>>> {
+        files::content(self, id).await
+    }
+
+    async fn process_template(
+        &self,
+        procedure: &str,
+        agency: &str,
+    ) -> StoreResult<Option<ProcessTemplate>> {
+        files::process_template(self, procedure, agency).await
+    }
+
+    async fn set_process_template(
+        &self,
+        procedure: &str,
+        agency: &str,
+        template: &ProcessTemplate,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        files::set_process_template(self, procedure, agency, template, now).await
+    }
+
+    async fn dossier_count(&self) -> StoreResult<i64> {
+        read::count(self).await
+    }
+
+    async fn reserve_codes(&self, prefix: &str, day: Date, n: u32) -> StoreResult<u32> {
+        write::reserve_codes(self, prefix, day, n).await
+    }
+
+    async fn insert_dossiers(&self, dossiers: &[Dossier]) -> StoreResult<()> {
+        write::insert_many(self, dossiers).await
+    }
+}
