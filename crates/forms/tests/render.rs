@@ -271,6 +271,9 @@ fn the_ledger_pages_with_its_header_repeated() {
     assert!(flat.contains("Đã trả kết quả") && flat.contains("(Đúng hạn)"));
 }
 
+/// A formula typed by the public into a free-text field.
+const FORMULA: &str = "=HYPERLINK(\"http://x\")";
+
 fn unzip(xlsx: &[u8], name: &str) -> String {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).expect("zip");
     let mut file = archive.by_name(name).expect(name);
@@ -282,7 +285,8 @@ fn unzip(xlsx: &[u8], name: &str) -> String {
 #[test]
 fn the_ledger_xlsx_is_a_workbook_with_the_values() {
     let w = wording();
-    let l = ledger(30);
+    let mut l = ledger(30);
+    l.rows[1].note = FORMULA.into();
     let xlsx = ledger_xlsx(&w, &l).expect("xlsx");
     keep("form-06.xlsx", &xlsx);
     assert!(xlsx.starts_with(b"PK"));
@@ -301,13 +305,15 @@ fn the_ledger_xlsx_is_a_workbook_with_the_values() {
     let sheet = unzip(&xlsx, "xl/worksheets/sheet1.xml");
     // Text is stored as text: no formula cells, even for the "=HYPERLINK" note.
     assert!(!sheet.contains("<f>"), "formula in the ledger");
+    assert!(strings.contains("=HYPERLINK("), "the note is kept as text");
     assert!(unzip(&xlsx, "xl/workbook.xml").contains("Sổ theo dõi hồ sơ"));
 }
 
 #[test]
 fn the_ledger_csv_round_trips() {
     let w = wording();
-    let l = ledger(40);
+    let mut l = ledger(40);
+    l.rows[1].note = FORMULA.into();
     let csv = ledger_csv(&w, &l);
     assert!(csv.starts_with("\u{FEFF}".as_bytes()), "no BOM");
     let text = std::str::from_utf8(&csv).expect("utf-8");
@@ -325,6 +331,36 @@ fn the_ledger_csv_round_trips() {
         assert_eq!(got[3], row.procedure);
     }
     // A formula typed by the public is defused.
-    assert_eq!(records[2].1[10], "'=HYPERLINK(\"http://x\")");
+    assert_eq!(records[2].1[10], format!("'{FORMULA}"));
     assert!(text.contains("\r\n"));
+}
+
+#[test]
+fn the_qr_code_reads_back_as_the_lookup_url() {
+    let d = form_data();
+    let pdf = render(FormKind::Receipt01, &wording(), &d).expect("render");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("form.pdf");
+    std::fs::write(&path, &pdf).expect("write");
+    let png = dir.path().join("form");
+    let rendered = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "200", "-singlefile"])
+        .arg(&path)
+        .arg(&png)
+        .status();
+    if !rendered.is_ok_and(|s| s.success()) {
+        eprintln!("SKIPPED: pdftoppm not available (apt-get install poppler-utils)");
+        return;
+    }
+    let Ok(out) = std::process::Command::new("zbarimg")
+        .arg("-q")
+        .arg(dir.path().join("form.png"))
+        .output()
+    else {
+        eprintln!("SKIPPED: zbarimg not available (apt-get install zbar-tools)");
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    let url = d.lookup_url.as_deref().unwrap_or_default();
+    assert_eq!(text.trim(), format!("QR-Code:{url}"));
 }

@@ -271,4 +271,33 @@ pub(crate) mod tests {
             assert_eq!(got, expected, "max {max}");
         }
     }
+
+    proptest::proptest! {
+        /// Whatever the text and the width: no character but spaces is lost or reordered, a
+        /// line is wider than the measure only when it holds a single character, and a line's
+        /// width is the width of its runs.
+        #[test]
+        fn wrapping_keeps_every_character_and_the_measure(
+            text in "[a-zđươ \\-/.\n]{0,80}",
+            bold in "[A-Z ]{0,10}",
+            max in 0.0f32..30.0,
+        ) {
+            let spans = vec![
+                Span::new(text.clone(), Face::Regular),
+                Span::new(bold.clone(), Face::Bold),
+            ];
+            let lines = wrap(&spans, 1.0, max, &Mono);
+            let visible = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
+            proptest::prop_assert_eq!(
+                visible(&texts(&lines).concat()),
+                visible(&format!("{text}{bold}"))
+            );
+            for line in &lines {
+                let n = line.text().chars().count();
+                proptest::prop_assert!(line.width <= max || n <= 1, "{:?}: {}", line.text(), line.width);
+                let runs: f32 = line.spans.iter().map(|s| Mono.width(s.face, 1.0, &s.text)).sum();
+                proptest::prop_assert_eq!(line.width, runs);
+            }
+        }
+    }
 }

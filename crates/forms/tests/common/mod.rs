@@ -181,7 +181,7 @@ pub fn ledger(rows: usize) -> Ledger {
                 timeliness: (i % 3 == 0).then_some(Timeliness::OnTime),
                 receiver_signature: String::new(),
                 note: if i == 1 {
-                    "=HYPERLINK(\"http://x\")".into()
+                    "Bổ sung hồ sơ ngày 03/12/2026".into()
                 } else {
                     String::new()
                 },
