@@ -2,11 +2,14 @@
 //! ledger (Form 06) also as XLSX and CSV.
 //!
 //! Pure and synchronous: plain data ([`FormData`], [`Ledger`]) and the wording ([`Wording`]) in,
-//! bytes out; no I/O, no clock, no lookups. Rendering is CPU work (a few milliseconds a form, a
-//! few hundred for a ledger of hundreds of rows): call it from `spawn_blocking`. It never panics
-//! on any input — long texts break across lines and pages, empty lists print an empty row,
-//! characters outside the font print a replacement glyph — and stops with
-//! [`FormError::TooLong`] rather than producing thousands of pages.
+//! bytes out; no I/O, no clock, no lookups. Rendering is CPU work (some 30 ms for a one-page
+//! form, a few hundred for a ledger of 500 rows; docs/PERFORMANCE.md): call it from
+//! `spawn_blocking`. It never panics on any input — long texts break across lines and pages,
+//! empty lists print an empty row, characters outside the font print a replacement glyph — and
+//! stops with [`FormError::TooLong`] rather than producing thousands of pages.
+//!
+//! Parse the wording once ([`Wording::shipped`], then [`Wording::overlay`] with an agency's
+//! override) and reuse it: it is plain data, cheap to clone and share.
 //!
 //! - Forms 01–05 are printed on A5 portrait, Form 06 on A4 landscape.
 //! - The text is set in Liberation Serif (Times New Roman metrics, as Decree 30/2020 asks for

@@ -34,7 +34,8 @@ pub(crate) const BODY: f32 = 10.5;
 pub(crate) const SMALL: f32 = 9.5;
 /// Room left for a handwritten signature.
 pub(crate) const SIGN_ROOM: f32 = 32.0;
-/// Side of the QR code (about 20 mm: phones read it from a printed page without trouble).
+/// Side of the QR code: about 18 mm, so a lookup URL of ~100 characters (version 5–6) has
+/// modules of about 0.5 mm, which phones read from paper.
 const QR_SIZE: f32 = 52.0;
 
 /// A form being composed: the wording, the fonts and the document.
