@@ -69,14 +69,14 @@ pub(crate) fn date(c: &Common, d: Option<Date>) -> String {
     }
 }
 
-/// The values of the place-and-date line; blanks when there is no date.
+/// The values of the place-and-date line; short blanks when there is no date.
 pub(crate) fn place_date_values(c: &Common, d: Option<Date>) -> [(&'static str, String); 3] {
     match d {
         Some(d) => date_values(d),
         None => [
-            ("day", c.blank.clone()),
-            ("month", c.blank.clone()),
-            ("year", c.blank.clone()),
+            ("day", c.blank_short.clone()),
+            ("month", c.blank_short.clone()),
+            ("year", c.blank_short.clone()),
         ],
     }
 }

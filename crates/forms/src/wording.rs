@@ -88,6 +88,8 @@ section! {
         place_date: ["place", "day", "month", "year"],
         /// What a missing value prints as.
         blank: [],
+        /// What a missing day, month or year prints as.
+        blank_short: [],
         /// An instant, long form.
         date_time: ["hour", "minute", "day", "month", "year"],
         /// A date.

@@ -166,6 +166,7 @@ fn empty_data_prints_blank_forms() {
     let w = wording();
     for kind in FormKind::ALL {
         let pdf = render(kind, &w, &FormData::default()).expect("render");
+        keep(&format!("blank-{}.pdf", kind.number()), &pdf);
         let Some(text) = pdftotext(&pdf) else {
             return;
         };
