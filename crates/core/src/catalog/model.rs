@@ -166,6 +166,19 @@ pub struct ProcessingTime {
     pub unit: TimeUnit,
 }
 
+impl ProcessingTime {
+    /// "5 ngày làm việc", "0,5 ngày làm việc", "3 tháng": the Vietnamese decimal comma, no
+    /// trailing zeros (as printed on the forms).
+    pub fn text_vi(&self) -> String {
+        let n = format!("{:.2}", self.amount);
+        let n = n
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .replace('.', ",");
+        format!("{n} {}", self.unit.label_vi())
+    }
+}
+
 /// One fee or charge (phí, lệ phí) on a channel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -624,6 +637,15 @@ pub(crate) mod tests {
             source_url: None,
             raw_sections: vec![],
         }
+    }
+
+    #[test]
+    fn processing_time_text_uses_the_decimal_comma() {
+        let t = |amount, unit| ProcessingTime { amount, unit }.text_vi();
+        assert_eq!(t(5.0, TimeUnit::WorkingDays), "5 ngày làm việc");
+        assert_eq!(t(0.5, TimeUnit::WorkingDays), "0,5 ngày làm việc");
+        assert_eq!(t(3.0, TimeUnit::Months), "3 tháng");
+        assert_eq!(t(1.25, TimeUnit::WorkingHours), "1,25 giờ làm việc");
     }
 
     #[test]
