@@ -54,11 +54,11 @@ file=$(curl -sf -X POST "$base/api/v1/files?name=to-khai.pdf" -H "authorization:
 curl -sf $base/api/v1/procedures/1.001193 | python3 -c "
 import json,sys
 p=json.load(sys.stdin)
-n=len(p['cases'][0]['components'])
+rows=[i for i,r in enumerate(p['documents'][0]) if r['kind']=='required']
 print(json.dumps({'procedure':'1.001193','agency':'__AGENCY__','return_method':'online',
  'applicant':{'kind':'individual','name':'Nguyễn Văn An','citizen_id':'024090001234','phone':'0912345678',
               'email':None,'address':None,'tax_code':None},
- 'components':[{'index':i,'files':['$file']} for i in range(n)]}))" >"$data/body.json"
+ 'components':[{'index':i,'files':['$file']} for i in rows]}))" >"$data/body.json"
 curl -sf $base/api/v1/agencies | python3 -c "
 import json,sys
 def walk(nodes):

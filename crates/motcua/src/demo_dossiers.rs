@@ -229,6 +229,7 @@ pub async fn generate(db: &Db, now: Timestamp, count: u32) -> anyhow::Result<u32
                         held_document: Some("Bản điện tử trên Cổng Dịch vụ công".to_owned()),
                     })
                     .collect(),
+                answers: Vec::new(),
                 return_method: Some(ReturnMethod::Desk),
                 return_address: None,
             };

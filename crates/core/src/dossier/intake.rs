@@ -15,7 +15,10 @@ use super::{
 };
 use crate::{
     calendar::WorkCalendar,
-    catalog::{OnlineLevel, Procedure, TimeUnit},
+    catalog::{
+        OnlineLevel, Procedure, TimeUnit,
+        requirement::{Classified, ConditionTopic, RequirementKind, classify_case},
+    },
 };
 
 /// Intake rules that are data, not law written into code.
@@ -81,8 +84,10 @@ pub struct IntakeRequest<'a> {
     pub applicant: Applicant,
     /// The representative, as typed.
     pub representative: Option<Representative>,
-    /// The documents provided.
+    /// The documents provided (by row of the case, as the catalog lists them).
     pub components: Vec<ProvidedComponent>,
+    /// Answers to the conditional documents' questions: (row of the case, applies).
+    pub answers: Vec<(usize, bool)>,
     /// How the result is to be returned (`None`: at the desk).
     pub return_method: Option<ReturnMethod>,
     /// The postal address, for `post`.
@@ -176,29 +181,78 @@ pub fn plan(
         ));
         None
     };
-    let mut components: Vec<Component> = case
-        .map(|c| {
-            c.components
-                .iter()
-                .map(|r| Component {
-                    name: r.name.clone(),
-                    required: !is_conditional(&r.name),
-                    originals: r.originals,
-                    copies: r.copies,
-                    files: Vec::new(),
-                    held_document: None,
+    let rows: Vec<Classified> = case.map(classify_case).unwrap_or_default();
+    let representative_given = representative.is_some();
+    let mut answers: Vec<Option<bool>> = vec![None; rows.len()];
+    for (i, &(row, applies)) in req.answers.iter().enumerate() {
+        match rows.get(row).map(|r| r.kind) {
+            Some(RequirementKind::Conditional) => {
+                if let Some(a) = answers.get_mut(row) {
+                    *a = Some(applies);
+                }
+            }
+            _ => errors.push(FieldError::new(
+                format!("answers[{i}].index"),
+                "chỉ trả lời cho giấy tờ nộp theo trường hợp (có câu hỏi)",
+            )),
+        }
+    }
+    // Each document row becomes a component; a note is text, never a component. `slot[row]`
+    // is the component of a row.
+    let mut slot: Vec<Option<usize>> = vec![None; rows.len()];
+    let mut components: Vec<Component> = Vec::with_capacity(rows.len());
+    let requirements = case.map(|c| c.components.as_slice()).unwrap_or_default();
+    for (row, (classified, r)) in rows.iter().zip(requirements).enumerate() {
+        let applies = match (&classified.kind, &classified.condition) {
+            (RequirementKind::Note, _) => continue,
+            (RequirementKind::Required, _) => None,
+            (RequirementKind::Conditional, condition) => {
+                answers.get(row).copied().flatten().or_else(|| {
+                    match condition.as_ref().map(|c| &c.topic) {
+                        // Known from the request: nobody asks "do you file for someone else?" of
+                        // someone who named no representative.
+                        Some(ConditionTopic::Authorisation) => Some(representative_given),
+                        Some(ConditionTopic::Channel(chs)) => {
+                            channel.map(|ch| chs.contains(&ch.catalog_channel()))
+                        }
+                        _ => None,
+                    }
                 })
-                .collect()
-        })
-        .unwrap_or_default();
-    let count = components.len();
+            }
+        };
+        if let Some(s) = slot.get_mut(row) {
+            *s = Some(components.len());
+        }
+        components.push(Component {
+            name: r.name.clone(),
+            required: classified.kind == RequirementKind::Required || applies == Some(true),
+            originals: r.originals,
+            copies: r.copies,
+            files: Vec::new(),
+            held_document: None,
+            condition: classified.condition.as_ref().map(|c| c.question.clone()),
+            applies,
+        });
+    }
+    let count = rows.len();
     for (i, provided) in req.components.into_iter().enumerate() {
         let field = format!("components[{i}]");
-        let Some(c) = components.get_mut(provided.index) else {
+        let target = match slot.get(provided.index) {
+            Some(Some(c)) => components.get_mut(*c),
+            Some(None) => {
+                errors.push(FieldError::new(
+                    format!("{field}.index"),
+                    "dòng này là ghi chú của thủ tục, không phải giấy tờ cần nộp",
+                ));
+                continue;
+            }
+            None => None,
+        };
+        let Some(c) = target else {
             errors.push(FieldError::new(
                 format!("{field}.index"),
                 format!(
-                    "thủ tục có {count} thành phần hồ sơ (chỉ số 0–{})",
+                    "thủ tục có {count} dòng thành phần hồ sơ (chỉ số 0–{})",
                     count.saturating_sub(1)
                 ),
             ));
@@ -219,8 +273,9 @@ pub fn plan(
             .iter()
             .filter_map(|&i| components.get(i).map(|c| c.name.as_str()))
             .collect();
+        let row = slot.iter().position(|s| *s == Some(first)).unwrap_or(first);
         errors.push(FieldError::new(
-            format!("components[{first}]"),
+            format!("components[{row}]"),
             format!("thiếu thành phần hồ sơ bắt buộc: {}", names.join("; ")),
         ));
     }
@@ -325,19 +380,6 @@ fn held_document(input: Option<&str>, field: &str) -> Result<Option<String>, Fie
     }
 }
 
-/// Whether a document row of the catalog is conditional: the national data marks such rows
-/// with "nếu có" or "trường hợp …".
-pub fn is_conditional(name: &str) -> bool {
-    let folded = crate::text::fold(name);
-    // Folding drops punctuation, so a parenthesised "(trường hợp …)" is found before folding.
-    folded.contains("neu co")
-        || folded.starts_with("truong hop")
-        || name
-            .split('(')
-            .skip(1)
-            .any(|p| crate::text::fold(p).starts_with("truong hop"))
-}
-
 /// The components still missing (required and not provided), by index.
 pub fn missing_components(components: &[Component]) -> Vec<usize> {
     components
@@ -427,6 +469,7 @@ mod tests {
                 files: vec![file("f-1")],
                 held_document: None,
             }],
+            answers: Vec::new(),
             return_method: Some(ReturnMethod::Online),
             return_address: None,
             receiving_agency: "bn.x07210.tt".into(),
@@ -640,19 +683,101 @@ mod tests {
         assert_eq!(fields(e), ["case", "components[0].index"]);
     }
 
+    /// A case with a required form, a conditional authorisation, a note, and a document
+    /// asked only "nếu có".
+    fn mixed() -> Procedure {
+        let mut p = procedure();
+        let row = |name: &str| ComponentRequirement {
+            name: name.into(),
+            originals: 1,
+            copies: 0,
+            forms: vec![],
+            kind: None,
+            condition: None,
+        };
+        p.cases[0].components.push(row(
+            "Lưu ý: Trường hợp đã có bản điện tử thì không phải nộp bản giấy.",
+        ));
+        p.cases[0]
+            .components
+            .push(row("Giấy chứng nhận kết hôn của cha mẹ (nếu có)"));
+        p
+    }
+
     #[test]
-    fn conditional_components_are_recognised() {
-        assert!(is_conditional("Giấy tờ chứng minh nơi cư trú (nếu có)"));
-        assert!(is_conditional("Giấy tờ (NẾU CÓ)"));
-        assert!(is_conditional(
-            "Trường hợp ủy quyền: văn bản ủy quyền có chứng thực"
-        ));
-        assert!(is_conditional(
-            "Văn bản ủy quyền (trường hợp nộp thay người khác)"
-        ));
-        assert!(!is_conditional("Tờ khai đăng ký khai sinh"));
-        assert!(!is_conditional("Giấy chứng sinh"));
-        assert!(!is_conditional(""));
+    fn each_row_is_a_required_conditional_or_note() {
+        let p = mixed();
+        let s = plan(
+            request(&p, applicant_of("u-1")),
+            "id".into(),
+            t("2026-11-25T09:00:00+07:00"),
+            &CAL,
+            &IntakeRules::default(),
+        )
+        .unwrap();
+        // The note is not a document; the other three are, in the catalog's order.
+        assert_eq!(s.components.len(), 3, "{:#?}", s.components);
+        assert!(s.components.iter().all(|c| !c.name.starts_with("Lưu ý")));
+        let authorisation = &s.components[1];
+        assert!(authorisation.condition.is_some());
+        // Nobody filing for themselves needs an authorisation: answered by the request.
+        assert_eq!(authorisation.applies, Some(false));
+        assert!(!authorisation.required);
+        // "(nếu có)" is asked, not guessed: unanswered, optional.
+        let marriage = &s.components[2];
+        assert_eq!(marriage.applies, None);
+        assert!(!marriage.required);
+    }
+
+    #[test]
+    fn answers_make_conditional_documents_required() {
+        let p = mixed();
+        let plan_with = |f: &dyn Fn(&mut IntakeRequest<'_>)| {
+            let mut r = request(&p, applicant_of("u-1"));
+            f(&mut r);
+            plan(
+                r,
+                "id".into(),
+                t("2026-11-25T09:00:00+07:00"),
+                &CAL,
+                &IntakeRules::default(),
+            )
+        };
+        // "Yes, I have one" without the file: the document is missing, named by its row.
+        let e = plan_with(&|r| r.answers = vec![(3, true)]).unwrap_err();
+        assert_eq!(fields(e), ["components[3]"]);
+        // With the file it goes through.
+        let s = plan_with(&|r| {
+            r.answers = vec![(3, true)];
+            r.components.push(ProvidedComponent {
+                index: 3,
+                files: vec![file("f-kh")],
+                held_document: None,
+            });
+        })
+        .unwrap();
+        assert!(s.components[2].required && s.components[2].is_provided());
+        // A representative makes the authorisation required.
+        let e = plan_with(&|r| {
+            r.representative = Some(crate::dossier::Representative {
+                name: "Trần Thị Bích".into(),
+                citizen_id: "024190004321".into(),
+                authorisation: "Văn bản ủy quyền số 12/UQ".into(),
+            });
+        })
+        .unwrap_err();
+        assert_eq!(fields(e), ["components[1]"]);
+        // A note takes no file, and only conditional rows take an answer.
+        let e = plan_with(&|r| {
+            r.components.push(ProvidedComponent {
+                index: 2,
+                files: vec![file("f-x")],
+                held_document: None,
+            });
+            r.answers = vec![(0, true)];
+        })
+        .unwrap_err();
+        assert_eq!(fields(e), ["answers[0].index", "components[1].index"]);
     }
 
     #[test]
@@ -664,6 +789,8 @@ mod tests {
             copies: 0,
             files,
             held_document: None,
+            condition: None,
+            applies: None,
         };
         let mut held = c("Giấy khai sinh", true, Vec::new());
         held.held_document = Some("KS-12".into());

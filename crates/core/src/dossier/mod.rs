@@ -13,9 +13,7 @@ pub mod process;
 pub use applicant::{Applicant, ApplicantKind, FieldError, Representative};
 pub use code::{DossierCode, DossierCodeError, code_prefix};
 pub use history::HistoryEntry;
-pub use intake::{
-    IntakeRequest, IntakeRules, ProvidedComponent, Submitter, is_conditional, missing_components,
-};
+pub use intake::{IntakeRequest, IntakeRules, ProvidedComponent, Submitter, missing_components};
 pub use machine::{
     Action, ActionKind, Applied, Context, Requirement, TransitionError, allowed, apply, requirement,
 };

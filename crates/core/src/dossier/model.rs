@@ -195,6 +195,11 @@ pub struct Component {
     /// A document already held electronically (a previous result's number, a record in a
     /// national database) used instead of a file.
     pub held_document: Option<String>,
+    /// For a document the procedure asks only in some situation: the yes/no question, as the
+    /// applicant was asked it.
+    pub condition: Option<String>,
+    /// The answer to [`Self::condition`] (`None`: not answered — "bring it if it applies").
+    pub applies: Option<bool>,
 }
 
 impl Component {

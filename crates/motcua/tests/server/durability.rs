@@ -109,12 +109,19 @@ async fn killed_mid_burst(engine: &'static str) {
         .json()
         .await
         .unwrap();
-    let n = p["cases"][0]["components"].as_array().unwrap().len();
+    let documents: Vec<usize> = p["documents"][0]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .filter(|(_, row)| row["kind"] == "required")
+        .map(|(i, _)| i)
+        .collect();
     let body = json!({
         "procedure": "1.001193", "agency": "bn.x07210",
         "applicant": {"kind": "individual", "name": "Nguyễn Văn An", "citizen_id": "024090001234",
                       "tax_code": null, "phone": null, "email": null, "address": null},
-        "components": (0..n).map(|i| json!({"index": i, "files": [file["id"]]})).collect::<Vec<_>>(),
+        "components": documents.iter().map(|i| json!({"index": i, "files": [file["id"]]})).collect::<Vec<_>>(),
     });
     let acked: Arc<Mutex<Vec<String>>> = Arc::default();
     let mut tasks = Vec::new();

@@ -37,9 +37,16 @@ pub struct SubmitRequest {
     pub applicant: Applicant,
     /// Someone submitting on the applicant's behalf.
     pub representative: Option<Representative>,
-    /// Documents provided, by index in the case's list.
+    /// Documents provided, by index of the row in the case's list (as
+    /// `GET /api/v1/procedures/{code}` lists them; a note row takes no document).
     #[serde(default)]
     pub components: Vec<ComponentInput>,
+    /// Answers to the questions of the documents asked only in some situation
+    /// (`kind: conditional`). A question about acting for someone else is answered by the
+    /// presence of `representative`, and one about the channel by the channel; an unanswered
+    /// question makes its document optional.
+    #[serde(default)]
+    pub answers: Vec<ConditionAnswer>,
     /// How the result is returned (default: at the desk).
     pub return_method: Option<ReturnMethod>,
     /// Postal address for `post`.
@@ -59,6 +66,17 @@ pub struct ComponentInput {
     pub files: Vec<String>,
     /// A document already held (e.g. a previous result's number).
     pub held_document: Option<String>,
+}
+
+/// An answer to a conditional document's question.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ConditionAnswer {
+    /// Index of the row in the case's list.
+    pub index: usize,
+    /// Whether the situation applies to the applicant (then the document is required).
+    pub applies: bool,
 }
 
 /// The fields of an action; which are needed depends on the action (see each action's

@@ -123,6 +123,7 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
                 applicant: req.applicant,
                 representative: req.representative,
                 components: provided,
+                answers: req.answers.iter().map(|a| (a.index, a.applies)).collect(),
                 return_method: req.return_method,
                 return_address: req.return_address,
                 receiving_agency: receiving.clone(),

@@ -105,6 +105,8 @@ fn dossier(id: &str, code: DossierCode, agency: &str, submitted: Timestamp) -> D
                 sha256: "ab".repeat(32),
             }],
             held_document: Some("GCS-2020-001".into()),
+            condition: Some("Bạn nộp hồ sơ thay người khác (theo ủy quyền)?".into()),
+            applies: Some(true),
         }],
         fees: vec![FeeLine {
             text: "Lệ phí: 8.000 đồng".into(),

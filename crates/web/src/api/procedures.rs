@@ -136,6 +136,11 @@ pub struct ProcedureDetail {
     pub valid_to: Option<Timestamp>,
     /// Agencies of this installation offering it.
     pub offered_by: Vec<Offer>,
+    /// Each case's rows classified (aligned with `cases[].components`): which rows are
+    /// documents every applicant submits (`required`), documents asked only in some situation
+    /// (`conditional`, with the yes/no question a submission answers in `answers`), and notes
+    /// (text, never a document). A submission's `components[].index` is the row's index.
+    pub documents: Vec<Vec<motcua_core::catalog::requirement::Classified>>,
 }
 
 /// One entry of a procedure's version history.
@@ -269,7 +274,14 @@ pub async fn get_procedure(
             online_level: *level,
         })
         .collect();
+    let documents = stored
+        .procedure
+        .cases
+        .iter()
+        .map(motcua_core::catalog::requirement::classify_case)
+        .collect();
     Ok(Json(ProcedureDetail {
+        documents,
         procedure: stored.procedure,
         version: stored.version,
         valid_from: stored.valid_from,

@@ -96,6 +96,8 @@ fn component(name: &str, required: bool, files: Vec<FileRef>) -> Component {
         copies: 0,
         files,
         held_document: None,
+        condition: None,
+        applies: None,
     }
 }
 
