@@ -264,6 +264,8 @@ mod tests {
                 copies: 0,
                 files: Vec::new(),
                 held_document: None,
+                condition: None,
+                applies: None,
             }],
             fees: vec![FeeLine {
                 text: "Miễn lệ phí".into(),
@@ -358,6 +360,7 @@ mod tests {
                 component: "Giấy chứng sinh".into(),
                 reason: "Thiếu bản chính".into(),
             }],
+            submitted_at: None,
             received_at: None,
         });
         d.status = Status::Refused;

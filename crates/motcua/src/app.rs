@@ -118,6 +118,28 @@ fn spawn_purger(
     })
 }
 
+/// Every ten minutes: warns the owners of drafts about to expire, deletes expired drafts and
+/// the uploads no dossier or draft held for the configured time. Idempotent, so every node
+/// may run it.
+fn spawn_housekeeping(
+    dossiers: motcua_service::DossierService<dyn Store>,
+    clock: Arc<dyn Clock>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            let now = clock.now();
+            if let Err(e) = dossiers.maintain_drafts(now).await {
+                tracing::warn!(error = %e, "draft housekeeping failed");
+            }
+            if let Err(e) = dossiers.purge_loose_files(now).await {
+                tracing::warn!(error = %e, "deleting loose uploads failed");
+            }
+        }
+    })
+}
+
 /// The portal's presentation: configuration overrides, else what the database holds.
 async fn site(settings: &Settings, store: &dyn Store) -> anyhow::Result<Site> {
     #[derive(serde::Deserialize)]
@@ -208,6 +230,7 @@ pub async fn start(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<
         templates,
         auth: auth.clone(),
         intake: settings.intake_rules(),
+        files: settings.file_rules(),
     });
     let every = Duration::from_secs(settings.server.refresh_seconds.max(1));
     let background = [
@@ -231,6 +254,7 @@ pub async fn start(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<
             idle_seconds,
             settings.auth.lockout_forget_minutes.saturating_mul(60),
         ),
+        spawn_housekeeping(state.dossiers.clone(), clock.clone()),
     ];
     tracing::info!(%addr, engine = db.engine().name(), procedures = catalog.get().len(), "motcua is listening");
     let (tx, rx) = oneshot::channel::<()>();

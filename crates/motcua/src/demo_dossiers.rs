@@ -15,7 +15,7 @@ use motcua_core::{
     calendar::WorkCalendar,
     catalog::{OnlineLevel, TimeUnit},
     dossier::{
-        Applicant, ApplicantKind, Dossier, IntakeRules, ReturnMethod, Status, StepKind,
+        Applicant, ApplicantKind, Dossier, DossierRules, ReturnMethod, Status, StepKind,
         SubmissionChannel, SupplementItem,
     },
     identity::{credentials::LoginId, vietnam_date},
@@ -144,7 +144,7 @@ pub async fn generate(db: &Db, now: Timestamp, count: u32) -> anyhow::Result<u32
         Arc::new(db.clone()),
         CatalogHandle::load(db).await?,
         CalendarHandle::load(db).await?,
-        IntakeRules::default(),
+        DossierRules::default(),
     );
     let offers = db.agency_procedures().await?;
     let _ = db.agencies().await?;

@@ -52,6 +52,9 @@ pub struct Settings {
     /// Dossier rules that are data.
     #[serde(default)]
     pub dossier: DossierSettings,
+    /// Limits on uploaded files.
+    #[serde(default)]
+    pub files: FileSettings,
 }
 
 /// Dossier rules an installation may change (DOMAIN.md marks them as reported, not verified).
@@ -63,14 +66,46 @@ pub struct DossierSettings {
     pub online_check_hours: f64,
     /// Working days a consulted agency gets when the official names none.
     pub default_consult_days: f64,
+    /// Calendar days during which an applicant may change their rating.
+    pub rating_change_days: i64,
+    /// Calendar days a draft is kept after it was last saved.
+    pub draft_days: i64,
+    /// Calendar days before a draft expires that its owner is warned.
+    pub draft_warning_days: i64,
 }
 
 impl Default for DossierSettings {
     fn default() -> Self {
-        let r = motcua_core::dossier::IntakeRules::default();
+        let r = motcua_core::dossier::DossierRules::default();
         Self {
             online_check_hours: r.online_check_hours,
             default_consult_days: r.default_consult_days,
+            rating_change_days: r.rating_change_days,
+            draft_days: r.draft_days,
+            draft_warning_days: r.draft_warning_days,
+        }
+    }
+}
+
+/// Limits on uploaded files.
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FileSettings {
+    /// Megabytes an account may keep in its own uploads.
+    pub max_megabytes_per_account: i64,
+    /// Uploads held by no dossier and no draft an account may keep at once.
+    pub max_loose_files: i64,
+    /// Hours after which an upload held by no dossier and no draft is deleted.
+    pub loose_file_hours: i64,
+}
+
+impl Default for FileSettings {
+    fn default() -> Self {
+        let r = motcua_service::dossier::FileRules::default();
+        Self {
+            max_megabytes_per_account: r.max_bytes_per_account / (1024 * 1024),
+            max_loose_files: r.max_loose_files,
+            loose_file_hours: r.loose_file_hours,
         }
     }
 }
@@ -460,14 +495,44 @@ impl Settings {
             d.default_consult_days.is_finite() && (0.5..=30.0).contains(&d.default_consult_days),
             "invalid configuration: dossier.default_consult_days must be between 0.5 and 30"
         );
+        anyhow::ensure!(
+            (0..=365).contains(&d.rating_change_days)
+                && (1..=365).contains(&d.draft_days)
+                && (0..d.draft_days).contains(&d.draft_warning_days),
+            "invalid configuration: dossier.rating_change_days 0–365, dossier.draft_days 1–365, \
+             dossier.draft_warning_days below draft_days"
+        );
+        let f = &settings.files;
+        anyhow::ensure!(
+            (1..=100_000).contains(&f.max_megabytes_per_account)
+                && (1..=10_000).contains(&f.max_loose_files)
+                && (1..=24 * 365).contains(&f.loose_file_hours),
+            "invalid configuration: files.max_megabytes_per_account 1–100000, \
+             files.max_loose_files 1–10000, files.loose_file_hours 1–8760"
+        );
         Ok(settings)
     }
 
     /// The intake rules (checked when the settings were loaded).
-    pub fn intake_rules(&self) -> motcua_core::dossier::IntakeRules {
-        motcua_core::dossier::IntakeRules {
+    pub fn intake_rules(&self) -> motcua_core::dossier::DossierRules {
+        motcua_core::dossier::DossierRules {
             online_check_hours: self.dossier.online_check_hours,
             default_consult_days: self.dossier.default_consult_days,
+            rating_change_days: self.dossier.rating_change_days,
+            draft_days: self.dossier.draft_days,
+            draft_warning_days: self.dossier.draft_warning_days,
+        }
+    }
+
+    /// The limits on uploaded files.
+    pub fn file_rules(&self) -> motcua_service::dossier::FileRules {
+        motcua_service::dossier::FileRules {
+            max_bytes_per_account: self
+                .files
+                .max_megabytes_per_account
+                .saturating_mul(1024 * 1024),
+            max_loose_files: self.files.max_loose_files,
+            loose_file_hours: self.files.loose_file_hours,
         }
     }
 

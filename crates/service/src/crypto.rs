@@ -23,6 +23,17 @@ pub fn random_token() -> Result<String, RandomError> {
     Ok(hex(&random_bytes(32)?))
 }
 
+/// A lookup key for a dossier's receipt: 8 characters from an alphabet without look-alikes
+/// (no 0/O, 1/I), easy to read aloud or type from paper; 40 bits, guessed only with the code
+/// and under the lookup's throttle.
+pub fn lookup_key() -> Result<String, RandomError> {
+    const ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    Ok(random_bytes(8)?
+        .iter()
+        .map(|b| char::from(ALPHABET[usize::from(b & 31)]))
+        .collect())
+}
+
 /// Lower-case hex.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()

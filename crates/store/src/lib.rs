@@ -14,6 +14,7 @@ pub mod catalog;
 pub mod codec;
 pub mod db;
 pub mod dossier;
+pub mod draft;
 pub mod error;
 pub mod group;
 pub mod identity;
@@ -31,8 +32,9 @@ pub use catalog::{AgencyProcedure, CatalogStore, StoredProcedure, UpsertOutcome,
 pub use db::{Db, DbConfig, Engine, SqliteDurability};
 pub use dossier::{
     Accompanying, BuildDossier, Created, Creation, DossierStore, DossierSummary, FileMeta,
-    IdempotencyKey, InboxQuery, PublicStatus, SummaryPage,
+    FileUsage, IdempotencyKey, InboxQuery, LookupSecrets, OwnedFile, PublicStatus, SummaryPage,
 };
+pub use draft::{Draft, DraftStore};
 pub use error::{Conflict, Identifier, StoreError, StoreResult};
 pub use identity::{
     ExternalIdentity, GrantStore, NewOneTimeToken, NewUser, StoredGrant, TokenPurpose, TotpState,
@@ -62,6 +64,7 @@ pub trait Store:
     + OutboxStore
     + AuditStore
     + DossierStore
+    + DraftStore
     + Send
     + Sync
     + 'static

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use motcua_core::{clock::Clock, dossier::IntakeRules};
+use motcua_core::{clock::Clock, dossier::DossierRules};
 use motcua_service::{
     AccountService, AdminService, DossierService, accounts::AccountPolicy,
     calendar::CalendarHandle, catalog::CatalogHandle,
@@ -77,8 +77,10 @@ pub struct Parts {
     pub templates: Templates,
     /// Identity services.
     pub auth: Arc<Auth>,
-    /// Intake rules (the online check window …).
-    pub intake: IntakeRules,
+    /// Dossier rules (the online check window …).
+    pub intake: DossierRules,
+    /// Limits on uploaded files.
+    pub files: motcua_service::dossier::FileRules,
 }
 
 impl std::fmt::Debug for Parts {
@@ -98,7 +100,8 @@ impl AppState {
             p.catalog.clone(),
             p.calendars.clone(),
             p.intake,
-        );
+        )
+        .with_file_rules(p.files);
         let admin = AdminService::new(
             Arc::clone(&p.store),
             p.catalog.clone(),

@@ -20,4 +20,8 @@ pub struct HistoryEntry {
     pub status: Status,
     /// What happened, in Vietnamese.
     pub summary: String,
+    /// Whether only officials see it (routing inside the agency, consultations, internal
+    /// comments); the applicant's timeline leaves it out.
+    #[serde(default)]
+    pub internal: bool,
 }

@@ -21,21 +21,31 @@ use crate::{
     },
 };
 
-/// Intake rules that are data, not law written into code.
+/// Dossier rules that are data, not law written into code.
 #[derive(Debug, Clone, PartialEq)]
-pub struct IntakeRules {
+pub struct DossierRules {
     /// Working hours the desk has to accept an online dossier or ask for a supplement: 8
     /// under Decree 45/2020 as reported (DOMAIN.md §6.5 [N]); an operator may change it.
     pub online_check_hours: f64,
     /// Working days a consulted agency gets when the official names none.
     pub default_consult_days: f64,
+    /// Calendar days during which an applicant may change their rating (motcua's choice:
+    /// DOMAIN.md gives none).
+    pub rating_change_days: i64,
+    /// Calendar days a draft is kept after it was last saved.
+    pub draft_days: i64,
+    /// Calendar days before a draft expires that its owner is warned.
+    pub draft_warning_days: i64,
 }
 
-impl Default for IntakeRules {
+impl Default for DossierRules {
     fn default() -> Self {
         Self {
             online_check_hours: 8.0,
             default_consult_days: 3.0,
+            rating_change_days: 7,
+            draft_days: 30,
+            draft_warning_days: 3,
         }
     }
 }
@@ -147,7 +157,7 @@ pub fn plan(
     id: String,
     now: Timestamp,
     calendar: &WorkCalendar,
-    rules: &IntakeRules,
+    rules: &DossierRules,
 ) -> Result<Submission, Vec<FieldError>> {
     let mut errors = Vec::new();
     let channel = channel_for(&req.submitter, req.channel, req.offer)
@@ -362,7 +372,7 @@ pub fn plan(
 pub fn online_check_due(
     calendar: &WorkCalendar,
     submitted_at: Timestamp,
-    rules: &IntakeRules,
+    rules: &DossierRules,
 ) -> Option<Timestamp> {
     calendar
         .due_instant(
@@ -497,7 +507,7 @@ mod tests {
             "id-1".into(),
             now,
             &CAL,
-            &IntakeRules::default(),
+            &DossierRules::default(),
         )
         .unwrap();
         assert_eq!(s.channel, SubmissionChannel::Online);
@@ -522,9 +532,9 @@ mod tests {
     #[test]
     fn the_online_check_window_is_data() {
         let p = procedure();
-        let rules = IntakeRules {
+        let rules = DossierRules {
             online_check_hours: 4.0,
-            ..IntakeRules::default()
+            ..DossierRules::default()
         };
         let now = t("2026-11-25T09:00:00+07:00");
         let s = plan(
@@ -549,7 +559,7 @@ mod tests {
             "id".into(),
             t("2026-11-25T09:00:00+07:00"),
             &CAL,
-            &IntakeRules::default(),
+            &DossierRules::default(),
         )
         .unwrap();
         assert_eq!(s.channel, SubmissionChannel::Desk);
@@ -612,7 +622,7 @@ mod tests {
             "id".into(),
             t("2026-11-25T09:00:00+07:00"),
             &CAL,
-            &IntakeRules::default(),
+            &DossierRules::default(),
         )
         .unwrap_err();
         assert_eq!(
@@ -636,7 +646,7 @@ mod tests {
             "id".into(),
             t("2026-11-25T09:00:00+07:00"),
             &CAL,
-            &IntakeRules::default(),
+            &DossierRules::default(),
         )
         .unwrap_err();
         assert_eq!(e.len(), 1);
@@ -658,7 +668,7 @@ mod tests {
             "id".into(),
             t("2026-11-25T09:00:00+07:00"),
             &CAL,
-            &IntakeRules::default(),
+            &DossierRules::default(),
         )
         .unwrap();
         assert_eq!(
@@ -677,7 +687,7 @@ mod tests {
             "id".into(),
             t("2026-11-25T09:00:00+07:00"),
             &CAL,
-            &IntakeRules::default(),
+            &DossierRules::default(),
         )
         .unwrap_err();
         assert_eq!(fields(e), ["case", "components[0].index"]);
@@ -712,7 +722,7 @@ mod tests {
             "id".into(),
             t("2026-11-25T09:00:00+07:00"),
             &CAL,
-            &IntakeRules::default(),
+            &DossierRules::default(),
         )
         .unwrap();
         // The note is not a document; the other three are, in the catalog's order.
@@ -740,7 +750,7 @@ mod tests {
                 "id".into(),
                 t("2026-11-25T09:00:00+07:00"),
                 &CAL,
-                &IntakeRules::default(),
+                &DossierRules::default(),
             )
         };
         // "Yes, I have one" without the file: the document is missing, named by its row.

@@ -27,7 +27,9 @@ pub enum ActionKind {
     Accept,
     /// Ask for a supplement, every missing item at once (Form 02).
     RequestSupplement,
-    /// The complete supplement arrived.
+    /// The applicant sends the supplement online (the desk then checks it).
+    SubmitSupplement,
+    /// The complete supplement arrived (or the desk confirmed the one sent online).
     SupplementReceived,
     /// Refuse (Form 03).
     Refuse,
@@ -55,15 +57,18 @@ pub enum ActionKind {
     Stop,
     /// Apologise with a new appointment (Form 04).
     Apologise,
-    /// Add an internal comment.
+    /// Add a comment, internal or for the applicant.
     Comment,
+    /// The applicant rates the service.
+    Rate,
 }
 
 impl ActionKind {
     /// Every action.
-    pub const ALL: [Self; 17] = [
+    pub const ALL: [Self; 19] = [
         Self::Accept,
         Self::RequestSupplement,
+        Self::SubmitSupplement,
         Self::SupplementReceived,
         Self::Refuse,
         Self::Assign,
@@ -79,6 +84,7 @@ impl ActionKind {
         Self::Stop,
         Self::Apologise,
         Self::Comment,
+        Self::Rate,
     ];
 
     /// The name in URLs and the history.
@@ -86,6 +92,7 @@ impl ActionKind {
         match self {
             Self::Accept => "accept",
             Self::RequestSupplement => "request_supplement",
+            Self::SubmitSupplement => "submit_supplement",
             Self::SupplementReceived => "supplement_received",
             Self::Refuse => "refuse",
             Self::Assign => "assign",
@@ -101,6 +108,7 @@ impl ActionKind {
             Self::Stop => "stop",
             Self::Apologise => "apologise",
             Self::Comment => "comment",
+            Self::Rate => "rate",
         }
     }
 
@@ -114,6 +122,7 @@ impl ActionKind {
         match self {
             Self::Accept => "Tiếp nhận hồ sơ",
             Self::RequestSupplement => "Yêu cầu bổ sung hồ sơ",
+            Self::SubmitSupplement => "Gửi hồ sơ bổ sung",
             Self::SupplementReceived => "Nhận hồ sơ bổ sung",
             Self::Refuse => "Từ chối giải quyết",
             Self::Assign => "Phân công xử lý",
@@ -129,6 +138,7 @@ impl ActionKind {
             Self::Stop => "Dừng xử lý",
             Self::Apologise => "Xin lỗi, hẹn lại ngày trả",
             Self::Comment => "Ghi ý kiến",
+            Self::Rate => "Đánh giá sự hài lòng",
         }
     }
 }
@@ -142,6 +152,13 @@ pub enum Action {
     RequestSupplement {
         /// Every missing item.
         items: Vec<SupplementItem>,
+    },
+    /// See [`ActionKind::SubmitSupplement`]: the components added (by index).
+    SubmitSupplement {
+        /// (component index, files added, held document) per component supplemented.
+        added: Vec<(usize, Vec<FileRef>, Option<String>)>,
+        /// What the applicant says about it.
+        note: Option<String>,
     },
     /// See [`ActionKind::SupplementReceived`]: the components added (by index).
     SupplementReceived {
@@ -232,6 +249,13 @@ pub enum Action {
     Comment {
         /// The comment.
         text: String,
+        /// Whether the applicant sees it (otherwise only officials do).
+        public: bool,
+    },
+    /// See [`ActionKind::Rate`].
+    Rate {
+        /// The rating.
+        rating: super::Rating,
     },
 }
 
@@ -241,6 +265,7 @@ impl Action {
         match self {
             Self::Accept => ActionKind::Accept,
             Self::RequestSupplement { .. } => ActionKind::RequestSupplement,
+            Self::SubmitSupplement { .. } => ActionKind::SubmitSupplement,
             Self::SupplementReceived { .. } => ActionKind::SupplementReceived,
             Self::Refuse { .. } => ActionKind::Refuse,
             Self::Assign { .. } => ActionKind::Assign,
@@ -256,6 +281,7 @@ impl Action {
             Self::Stop { .. } => ActionKind::Stop,
             Self::Apologise { .. } => ActionKind::Apologise,
             Self::Comment { .. } => ActionKind::Comment,
+            Self::Rate { .. } => ActionKind::Rate,
         }
     }
 }
@@ -287,10 +313,16 @@ pub fn requirement(d: &Dossier, kind: ActionKind, consulted: Option<&str>) -> Re
     };
     let current = d.current_agency.as_str();
     let competent = d.competent_agency.as_str();
-    let intake = d.status == Status::Submitted || step_kind(d) == Some(StepKind::Receive);
+    // At the desk: not accepted yet (waiting for the check, or for a supplement asked at
+    // intake), or at the receiving step. Supplements are asked and checked by whoever holds the
+    // dossier: the desk at intake, the handling unit later.
+    let intake = d.accepted_at.is_none() || step_kind(d) == Some(StepKind::Receive);
     match kind {
-        ActionKind::Accept | ActionKind::SupplementReceived => at(P::DossierReceive, current),
-        ActionKind::RequestSupplement if intake => at(P::DossierReceive, current),
+        ActionKind::Accept => at(P::DossierReceive, current),
+        ActionKind::SupplementReceived | ActionKind::RequestSupplement if intake => {
+            at(P::DossierReceive, current)
+        }
+        ActionKind::SupplementReceived => at(P::DossierHandle, current),
         ActionKind::RequestSupplement | ActionKind::Consult => at(P::DossierHandle, current),
         ActionKind::Refuse if intake => at(P::DossierReceive, current),
         ActionKind::Refuse | ActionKind::Stop | ActionKind::Apologise => {
@@ -316,6 +348,12 @@ pub fn requirement(d: &Dossier, kind: ActionKind, consulted: Option<&str>) -> Re
             ..at(P::DossierReceive, &d.receiving_agency)
         },
         ActionKind::Comment => at(P::DossierComment, current),
+        // The applicant's own: no grant stands for them (an official records a paper
+        // supplement with `supplement_received`).
+        ActionKind::SubmitSupplement | ActionKind::Rate => Requirement {
+            owner_may: true,
+            ..at(P::DossierReceive, &d.receiving_agency)
+        },
     }
 }
 
@@ -363,12 +401,29 @@ pub fn allowed(d: &Dossier) -> Vec<ActionKind> {
         }
         Status::AwaitingSupplement => {
             out.extend([A::SupplementReceived, A::Withdraw]);
+            if d.owner_id.is_some() {
+                out.push(A::SubmitSupplement);
+            }
             if d.accepted_at.is_some() {
                 out.push(A::Stop);
             }
         }
+        Status::Supplemented => {
+            // The desk confirms the supplement is complete, or asks again.
+            out.extend([
+                A::SupplementReceived,
+                A::RequestSupplement,
+                A::Withdraw,
+                A::Stop,
+            ]);
+        }
         Status::Done => out.push(A::ReturnResult),
-        Status::Refused | Status::Returned | Status::Withdrawn | Status::Stopped => {}
+        Status::Returned => {
+            if d.owner_id.is_some() {
+                out.push(A::Rate);
+            }
+        }
+        Status::Refused | Status::Withdrawn | Status::Stopped => {}
     }
     out.push(A::Comment);
     out.sort();
@@ -385,6 +440,8 @@ pub struct Context<'a> {
     pub actor: &'a Person,
     /// The competent agency's calendar.
     pub calendar: &'a WorkCalendar,
+    /// The rules that are data (the online check window, the rating window …).
+    pub rules: &'a super::DossierRules,
 }
 
 /// Why an action cannot be taken.
@@ -423,6 +480,8 @@ pub struct Applied {
     pub summary: String,
     /// Whether the applicant should be told (status changes they care about).
     pub notify_applicant: bool,
+    /// Whether the change stays inside the agencies (left out of the applicant's timeline).
+    pub internal: bool,
 }
 
 fn not_allowed(d: &Dossier, action: ActionKind) -> TransitionError {
@@ -443,6 +502,7 @@ pub fn apply(
     if !allowed(d).contains(&kind) {
         return Err(not_allowed(d, kind));
     }
+    let public_comment = matches!(action, Action::Comment { public: true, .. });
     let mut next = d.clone();
     let summary = run(&mut next, action, ctx)?;
     next.revision += 1;
@@ -458,11 +518,22 @@ pub fn apply(
             | ActionKind::Stop
             | ActionKind::Apologise
     );
+    let internal = match kind {
+        ActionKind::Assign
+        | ActionKind::Forward
+        | ActionKind::SendBack
+        | ActionKind::Consult
+        | ActionKind::Reply
+        | ActionKind::Approve => true,
+        ActionKind::Comment => !public_comment,
+        _ => false,
+    };
     *d = next;
     Ok(Applied {
         kind,
         summary,
         notify_applicant,
+        internal,
     })
 }
 
@@ -502,6 +573,7 @@ fn run(d: &mut Dossier, action: Action, ctx: &Context<'_>) -> Result<String, Tra
                 at: now,
                 by: ctx.actor.clone(),
                 items,
+                submitted_at: None,
                 received_at: None,
             });
             d.status = Status::AwaitingSupplement;
@@ -512,20 +584,55 @@ fn run(d: &mut Dossier, action: Action, ctx: &Context<'_>) -> Result<String, Tra
             }
             Ok(format!("Yêu cầu bổ sung {n} nội dung (Mẫu 02)"))
         }
-        Action::SupplementReceived { added } => {
-            for (index, files, held) in added {
-                let Some(c) = d.components.get_mut(index) else {
-                    return Err(FieldError::new(
-                        "components",
-                        format!("không có thành phần hồ sơ số {index}"),
-                    )
-                    .into());
-                };
-                c.files.extend(files);
-                if held.is_some() {
-                    c.held_document = held;
-                }
+        Action::SubmitSupplement { added, note } => {
+            if added.is_empty() {
+                return Err(FieldError::new(
+                    "components",
+                    "hãy gửi kèm các giấy tờ được yêu cầu bổ sung",
+                )
+                .into());
             }
+            attach(d, added)?;
+            if let Some(r) = d.supplements.last_mut() {
+                r.submitted_at = Some(now);
+            }
+            let note = match note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+                Some(n) => Some(super::text_field("note", n, 2000)?),
+                None => None,
+            };
+            if accepted {
+                // Online, the supplement arrives when it is sent: the legal time limit
+                // restarts and the KPI pause ends now; the desk confirms it is complete.
+                d.status = Status::Supplemented;
+                d.clock_events
+                    .push(ClockEvent::SupplementReceived { at: now });
+                refresh_dues(d, ctx)?;
+            } else {
+                // Not accepted yet: back to the desk's check, with a new window for it.
+                d.status = Status::Submitted;
+                d.intake_due = super::intake::online_check_due(ctx.calendar, now, ctx.rules);
+            }
+            Ok(match note {
+                Some(n) => format!("Người nộp gửi hồ sơ bổ sung: {n}"),
+                None => "Người nộp gửi hồ sơ bổ sung".to_owned(),
+            })
+        }
+        Action::SupplementReceived { added } if d.status == Status::Supplemented => {
+            attach(d, added)?;
+            if let Some(r) = d.supplements.last_mut() {
+                r.received_at = Some(now);
+            }
+            d.status = Status::Processing;
+            Ok(match d.due.legal {
+                Some(due) => format!(
+                    "Hồ sơ bổ sung đã đầy đủ; thời hạn tính lại từ khi nhận, hẹn trả {}",
+                    local(due)
+                ),
+                None => "Hồ sơ bổ sung đã đầy đủ".to_owned(),
+            })
+        }
+        Action::SupplementReceived { added } => {
+            attach(d, added)?;
             if let Some(r) = d.supplements.last_mut() {
                 r.received_at = Some(now);
             }
@@ -751,11 +858,66 @@ fn run(d: &mut Dossier, action: Action, ctx: &Context<'_>) -> Result<String, Tra
                 local(new_due)
             ))
         }
-        Action::Comment { text } => {
+        Action::Comment { text, public } => {
             let text = super::text_field("text", &text, 4000)?;
-            Ok(format!("Ý kiến: {text}"))
+            Ok(if public {
+                format!("Trao đổi với người nộp: {text}")
+            } else {
+                format!("Ý kiến: {text}")
+            })
+        }
+        Action::Rate { rating } => {
+            let rating = rating.validated()?;
+            let window = jiff::SignedDuration::from_hours(24 * ctx.rules.rating_change_days);
+            let first_at = match &d.rating {
+                Some(r) if now.duration_since(r.first_at) > window => {
+                    return Err(FieldError::new(
+                        "rating",
+                        format!(
+                            "đánh giá chỉ sửa được trong {} ngày kể từ khi đánh giá lần đầu",
+                            ctx.rules.rating_change_days
+                        ),
+                    )
+                    .into());
+                }
+                Some(r) => r.first_at,
+                None => now,
+            };
+            let changed = d.rating.is_some();
+            let overall = rating.overall().map_or("", |l| l.label_vi());
+            d.rating = Some(super::RatingRecord {
+                rating,
+                first_at,
+                at: now,
+            });
+            Ok(if changed {
+                format!("Người nộp sửa đánh giá: {overall}")
+            } else {
+                format!("Người nộp đánh giá: {overall}")
+            })
         }
     }
+}
+
+/// Adds supplemented documents to the dossier's components (by index).
+fn attach(
+    d: &mut Dossier,
+    added: Vec<(usize, Vec<FileRef>, Option<String>)>,
+) -> Result<(), TransitionError> {
+    for (index, files, held) in added {
+        let Some(c) = d.components.get_mut(index) else {
+            return Err(FieldError::new(
+                "components",
+                format!("không có thành phần hồ sơ số {index}"),
+            )
+            .into());
+        };
+        c.files.extend(files);
+        if held.is_some() {
+            c.held_document = held;
+        }
+    }
+    Ok(())
 }
 
 fn close(

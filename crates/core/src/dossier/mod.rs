@@ -9,11 +9,12 @@ pub mod intake;
 pub mod machine;
 pub mod model;
 pub mod process;
+pub mod rating;
 
 pub use applicant::{Applicant, ApplicantKind, FieldError, Representative};
 pub use code::{DossierCode, DossierCodeError, code_prefix};
 pub use history::HistoryEntry;
-pub use intake::{IntakeRequest, IntakeRules, ProvidedComponent, Submitter, missing_components};
+pub use intake::{DossierRules, IntakeRequest, ProvidedComponent, Submitter, missing_components};
 pub use machine::{
     Action, ActionKind, Applied, Context, Requirement, TransitionError, allowed, apply, requirement,
 };
@@ -25,6 +26,7 @@ pub use model::{
 pub use process::{
     Process, ProcessError, ProcessTemplate, Step, StepAgency, StepKind, StepTemplate,
 };
+pub use rating::{Level, Rating, RatingRecord};
 
 #[cfg(test)]
 mod tests;

@@ -80,6 +80,8 @@ pub enum Status {
     Processing,
     /// Waiting for the applicant's supplement (Form 02).
     AwaitingSupplement,
+    /// The applicant sent the supplement; the desk checks that it is complete.
+    Supplemented,
     /// Refused (Form 03).
     Refused,
     /// The result is issued and waits to be returned.
@@ -94,10 +96,11 @@ pub enum Status {
 
 impl Status {
     /// Every status.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Submitted,
         Self::Processing,
         Self::AwaitingSupplement,
+        Self::Supplemented,
         Self::Refused,
         Self::Done,
         Self::Returned,
@@ -111,6 +114,7 @@ impl Status {
             Self::Submitted => "submitted",
             Self::Processing => "processing",
             Self::AwaitingSupplement => "awaiting_supplement",
+            Self::Supplemented => "supplemented",
             Self::Refused => "refused",
             Self::Done => "done",
             Self::Returned => "returned",
@@ -130,6 +134,7 @@ impl Status {
             Self::Submitted => "Chờ tiếp nhận",
             Self::Processing => "Đang xử lý",
             Self::AwaitingSupplement => "Chờ bổ sung hồ sơ",
+            Self::Supplemented => "Đã bổ sung, chờ kiểm tra",
             Self::Refused => "Từ chối giải quyết",
             Self::Done => "Đã có kết quả, chờ trả",
             Self::Returned => "Đã trả kết quả",
@@ -142,10 +147,11 @@ impl Status {
     /// process, waiting for a supplement, or done and waiting to be returned. The inbox and
     /// the partial indexes on open dossiers are built from this list (the store checks that
     /// its migrations spell the same list).
-    pub const OPEN: [Self; 4] = [
+    pub const OPEN: [Self; 5] = [
         Self::Submitted,
         Self::Processing,
         Self::AwaitingSupplement,
+        Self::Supplemented,
         Self::Done,
     ];
 
@@ -274,6 +280,8 @@ pub struct SupplementRequest {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(required = true))]
     pub items: Vec<SupplementItem>,
+    /// When the applicant sent the supplement online (the desk then checks it).
+    pub submitted_at: Option<Timestamp>,
     /// When the complete supplement arrived.
     pub received_at: Option<Timestamp>,
 }
@@ -474,6 +482,13 @@ pub struct Dossier {
     pub apology: Option<Apology>,
     /// The issued result.
     pub result: Option<IssuedResult>,
+    /// The applicant's rating of the service.
+    pub rating: Option<super::rating::RatingRecord>,
+    /// The secret that, with the code, lets anyone holding the receipt look the dossier up
+    /// (printed on the receipt and in its QR code); empty for dossiers of the first release.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub lookup_key: String,
     /// Optimistic concurrency: incremented by every change.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(required = true))]
@@ -560,6 +575,8 @@ impl Dossier {
             approved_by: None,
             apology: None,
             result: None,
+            rating: None,
+            lookup_key: String::new(),
             revision: 0,
         }
     }
@@ -576,7 +593,7 @@ impl Dossier {
                 2
             }
             Status::Processing => 4,
-            Status::AwaitingSupplement => 5,
+            Status::AwaitingSupplement | Status::Supplemented => 5,
             Status::Refused => 3,
             Status::Withdrawn => 7,
             Status::Stopped => 8,

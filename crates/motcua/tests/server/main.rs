@@ -89,6 +89,7 @@ pub fn test_settings(db: &DbConfig, data_dir: PathBuf) -> Settings {
         },
         audit: AuditSettings { seal_seconds: 1 },
         dossier: Default::default(),
+        files: Default::default(),
     }
 }
 

@@ -118,6 +118,7 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
             now,
             actor: &who,
             calendar: &calendar,
+            rules: &self.rules,
         };
         let expected = d.revision;
         let applied = dossier::apply(&mut d, action, &ctx).map_err(|e| illegal(&e))?;
@@ -128,6 +129,7 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
                 action: kind.as_str().to_owned(),
                 status: d.status,
                 summary: applied.summary,
+                internal: applied.internal,
             }],
             audit: vec![
                 actor
@@ -138,6 +140,7 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
                     .with("status", d.status.as_str()),
             ],
             mails: Vec::new(),
+            drafts: Vec::new(),
         };
         if applied.notify_applicant {
             with.mails.extend(notify::mail_for(&d, kind.as_str(), now));
@@ -168,6 +171,16 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
             ActionKind::Accept => Action::Accept,
             ActionKind::RequestSupplement => Action::RequestSupplement {
                 items: supplement_items(required(&req.items, "items")?)?,
+            },
+            ActionKind::SubmitSupplement => Action::SubmitSupplement {
+                added: self
+                    .supplied(
+                        actor,
+                        req.components.as_deref().unwrap_or_default(),
+                        d.components.len(),
+                    )
+                    .await?,
+                note: req.note.clone(),
             },
             ActionKind::SupplementReceived => Action::SupplementReceived {
                 added: self
@@ -243,6 +256,10 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
             },
             ActionKind::Comment => Action::Comment {
                 text: text(&req.text, "text")?,
+                public: req.public.unwrap_or(false),
+            },
+            ActionKind::Rate => Action::Rate {
+                rating: required(&req.rating, "rating")?.clone(),
             },
         })
     }

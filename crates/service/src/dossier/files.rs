@@ -19,6 +19,27 @@ use crate::{
 /// Most files on one document.
 const MAX_FILES_PER_COMPONENT: usize = 20;
 
+/// Limits on what one account keeps in uploaded files (`[files]` in the settings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileRules {
+    /// Bytes an account may keep in uploads of its own.
+    pub max_bytes_per_account: i64,
+    /// Uploads held by no dossier and no draft an account may keep at once.
+    pub max_loose_files: i64,
+    /// Hours after which an upload held by no dossier and no draft is deleted.
+    pub loose_file_hours: i64,
+}
+
+impl Default for FileRules {
+    fn default() -> Self {
+        Self {
+            max_bytes_per_account: 500 * 1024 * 1024,
+            max_loose_files: 40,
+            loose_file_hours: 48,
+        }
+    }
+}
+
 /// The media types accepted, recognised by their first bytes.
 const KINDS: [(&str, &[u8]); 4] = [
     ("application/pdf", b"%PDF-"),
@@ -58,6 +79,17 @@ pub fn dossier_has_file(d: &Dossier, file_id: &str) -> bool {
         .any(|f| f.id == file_id)
 }
 
+/// A document the applicant can reuse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MyDocument {
+    /// The file.
+    pub file: FileRef,
+    /// When they uploaded it (their own uploads).
+    pub uploaded_at: Option<Timestamp>,
+    /// The dossier it is the electronic result of.
+    pub result_of: Option<String>,
+}
+
 fn file_ref(m: FileMeta) -> FileRef {
     FileRef {
         id: m.id,
@@ -93,8 +125,18 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
                 Ok(_) => self.store.file_meta(id).await?,
                 Err(_) => None,
             };
+            let mine = match &meta {
+                Some(m) if Some(m.owner_id.as_str()) == actor.user_id() => true,
+                // An electronic result issued to the actor is theirs to reuse (Decree
+                // 45/2020's reuse of digitised documents).
+                Some(m) => {
+                    actor.user_id().is_some()
+                        && self.store.result_holder(&m.id).await?.as_deref() == actor.user_id()
+                }
+                None => false,
+            };
             match meta {
-                Some(m) if Some(m.owner_id.as_str()) == actor.user_id() => out.push(file_ref(m)),
+                Some(m) if mine => out.push(file_ref(m)),
                 _ => errors.push(FieldError::new(
                     format!("{field}[{i}]"),
                     "không có tệp này (hãy tải lên qua POST /api/v1/files)",
@@ -165,16 +207,73 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
                 ));
             }
         };
+        let usage = self.store.file_usage(owner).await?;
+        let size = i64::try_from(content.len()).unwrap_or(i64::MAX);
+        if usage.loose >= self.files.max_loose_files {
+            return Err(ServiceError::Conflict(format!(
+                "Bạn đã tải lên {} tệp chưa dùng trong hồ sơ nào; hãy dùng hoặc xóa bớt trước \
+                 khi tải thêm (tệp không dùng được xóa sau {} giờ).",
+                usage.loose, self.files.loose_file_hours
+            )));
+        }
+        if usage.bytes.saturating_add(size) > self.files.max_bytes_per_account {
+            return Err(ServiceError::Conflict(format!(
+                "Tài khoản đã dùng hết dung lượng lưu tệp ({} MB).",
+                self.files.max_bytes_per_account / (1024 * 1024)
+            )));
+        }
         let meta = FileMeta {
             id: uuid::Uuid::now_v7().to_string(),
             owner_id: owner.to_owned(),
             name,
             media_type: media_type.to_owned(),
-            size: i64::try_from(content.len()).unwrap_or(i64::MAX),
+            size,
             sha256: crate::crypto::hex(&sha2::Sha256::digest(content)),
         };
         self.store.put_file(&meta, content, now).await?;
         Ok(file_ref(meta))
+    }
+
+    /// The actor's uploads and the electronic results issued to them ("my documents": reuse
+    /// instead of uploading again), newest first.
+    pub async fn my_documents(&self, actor: &Actor) -> ServiceResult<Vec<MyDocument>> {
+        let Some(owner) = actor.user_id() else {
+            return Ok(Vec::new());
+        };
+        let mut out: Vec<MyDocument> = self
+            .store
+            .owned_files(owner, 200)
+            .await?
+            .into_iter()
+            .map(|f| MyDocument {
+                file: file_ref(f.meta),
+                uploaded_at: Some(f.created_at),
+                result_of: None,
+            })
+            .collect();
+        for s in self.store.owned_dossiers(owner, 200).await? {
+            let Some(d) = self.store.dossier(&s.code).await? else {
+                continue;
+            };
+            if let Some(file) = d.result.as_ref().and_then(|r| r.file.clone()) {
+                out.push(MyDocument {
+                    file,
+                    uploaded_at: None,
+                    result_of: Some(d.code.to_string()),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Deletes uploads that no dossier and no draft held for the configured time.
+    pub async fn purge_loose_files(&self, now: Timestamp) -> ServiceResult<u64> {
+        let before = now
+            .checked_sub(jiff::SignedDuration::from_hours(
+                self.files.loose_file_hours,
+            ))
+            .map_err(ServiceError::internal)?;
+        Ok(self.store.purge_loose_files(before).await?)
     }
 
     /// A file of a dossier the actor may read: its metadata and content.

@@ -9,8 +9,10 @@
 //! in one transaction.
 
 mod act;
+pub mod drafts;
 mod files;
 mod inbox;
+mod lookup;
 pub mod notify;
 pub mod request;
 mod submit;
@@ -21,13 +23,14 @@ use jiff::Timestamp;
 use motcua_core::{
     audit::Outcome,
     calendar::WorkCalendar,
-    dossier::{self, ActionKind, Dossier, DossierCode, HistoryEntry, IntakeRules, Person},
+    dossier::{self, ActionKind, Dossier, DossierCode, DossierRules, HistoryEntry, Person},
     identity::{Permission, vietnam_date},
 };
-use motcua_store::{AuditStore, DossierStore, GrantStore, UserStore};
+use motcua_store::{AuditStore, DossierStore, DraftStore, GrantStore, ThrottleStore, UserStore};
 
-pub use files::dossier_has_file;
+pub use files::{FileRules, MyDocument, dossier_has_file, sniff};
 pub use inbox::{InboxFilter, StatusFilter};
+pub use lookup::LOOKUP_POLICY;
 pub use request::{ActionRequest, ComponentInput, SubmitRequest};
 
 use crate::{
@@ -37,11 +40,18 @@ use crate::{
     error::{ServiceError, ServiceResult},
 };
 
-/// The storage the dossier service needs: dossiers and files, the audit log for refusals, and
-/// accounts with their grants (an assignee must hold the handling role).
-pub trait DossierDeps: DossierStore + AuditStore + UserStore + GrantStore {}
+/// The storage the dossier service needs: dossiers, drafts and files, the audit log for
+/// refusals, accounts with their grants (an assignee must hold the handling role), and the
+/// throttle of the public lookup.
+pub trait DossierDeps:
+    DossierStore + DraftStore + AuditStore + UserStore + GrantStore + ThrottleStore
+{
+}
 
-impl<T: DossierStore + AuditStore + UserStore + GrantStore + ?Sized> DossierDeps for T {}
+impl<T> DossierDeps for T where
+    T: DossierStore + DraftStore + AuditStore + UserStore + GrantStore + ThrottleStore + ?Sized
+{
+}
 
 /// The dossier service (cheap to clone).
 #[derive(Debug)]
@@ -49,7 +59,8 @@ pub struct DossierService<S: ?Sized> {
     store: Arc<S>,
     catalog: CatalogHandle,
     calendars: CalendarHandle,
-    rules: Arc<IntakeRules>,
+    rules: Arc<DossierRules>,
+    files: FileRules,
 }
 
 impl<S: ?Sized> Clone for DossierService<S> {
@@ -59,6 +70,7 @@ impl<S: ?Sized> Clone for DossierService<S> {
             catalog: self.catalog.clone(),
             calendars: self.calendars.clone(),
             rules: Arc::clone(&self.rules),
+            files: self.files,
         }
     }
 }
@@ -87,18 +99,26 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
         store: Arc<S>,
         catalog: CatalogHandle,
         calendars: CalendarHandle,
-        rules: IntakeRules,
+        rules: DossierRules,
     ) -> Self {
         Self {
             store,
             catalog,
             calendars,
             rules: Arc::new(rules),
+            files: FileRules::default(),
         }
     }
 
+    /// The same service with other limits on uploaded files.
+    #[must_use]
+    pub fn with_file_rules(mut self, files: FileRules) -> Self {
+        self.files = files;
+        self
+    }
+
     /// The intake rules in force.
-    pub fn rules(&self) -> &IntakeRules {
+    pub fn rules(&self) -> &DossierRules {
         &self.rules
     }
 
@@ -174,9 +194,16 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
         Err(not_found())
     }
 
-    /// A dossier's history, oldest first.
-    pub async fn history(&self, d: &Dossier) -> ServiceResult<Vec<HistoryEntry>> {
-        Ok(self.store.dossier_history(&d.id).await?)
+    /// A dossier's history, oldest first, as `actor` may see it: officials see everything,
+    /// the applicant leaves out what stays inside the agencies (routing, consultations,
+    /// internal comments).
+    pub async fn history(&self, actor: &Actor, d: &Dossier) -> ServiceResult<Vec<HistoryEntry>> {
+        let all = self.store.dossier_history(&d.id).await?;
+        Ok(if actor.is_official() || actor.is_operator() {
+            all
+        } else {
+            all.into_iter().filter(|h| !h.internal).collect()
+        })
     }
 
     /// The actions the actor may take on `d` now: allowed by the state and by the grants.
@@ -213,16 +240,6 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
     /// [`motcua_core::agency::one_stop_desk`]).
     pub fn desk_for(&self, agency: &str, now: Timestamp) -> String {
         motcua_core::agency::one_stop_desk(self.catalog.get().agencies(), agency, vietnam_date(now))
-    }
-
-    /// The public lookup: status and appointment only.
-    pub async fn public_status(&self, code: &str) -> ServiceResult<motcua_store::PublicStatus> {
-        let code = DossierCode::parse(code)
-            .map_err(|e| ServiceError::bad_request("invalid_code", e.to_string()))?;
-        self.store
-            .public_status(code.as_str())
-            .await?
-            .ok_or_else(not_found)
     }
 
     /// The actor's own dossiers (as applicant), newest first.

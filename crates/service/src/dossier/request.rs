@@ -6,7 +6,7 @@ use jiff::{Timestamp, civil::Date};
 use motcua_core::dossier::{
     Applicant, FieldError, Representative, ReturnMethod, SubmissionChannel, SupplementItem,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// A dossier submitted online by an applicant, or entered at the desk by an officer.
 #[derive(Debug, Clone, Deserialize)]
@@ -55,7 +55,7 @@ pub struct SubmitRequest {
 
 /// A document provided: uploaded files (ids from `POST /api/v1/files`) or a reference to a
 /// document already held electronically.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ComponentInput {
@@ -69,7 +69,7 @@ pub struct ComponentInput {
 }
 
 /// An answer to a conditional document's question.
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ConditionAnswer {
@@ -124,6 +124,10 @@ pub struct ActionRequest {
     pub new_due: Option<Timestamp>,
     /// The comment (comment).
     pub text: Option<String>,
+    /// Whether the comment is for the applicant too (comment; default: officials only).
+    pub public: Option<bool>,
+    /// The rating (rate): a level per criterion, `overall` required.
+    pub rating: Option<motcua_core::dossier::Rating>,
 }
 
 /// Requires a field of an action.

@@ -43,6 +43,18 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
         req: SubmitRequest,
         key: Option<IdempotencyKey>,
     ) -> ServiceResult<Created> {
+        self.submit_ending(actor, now, req, key, Vec::new()).await
+    }
+
+    /// [`Self::submit`], ending `drafts` in the dossier's transaction.
+    pub(super) async fn submit_ending(
+        &self,
+        actor: &Actor,
+        now: Timestamp,
+        req: SubmitRequest,
+        key: Option<IdempotencyKey>,
+        drafts: Vec<String>,
+    ) -> ServiceResult<Created> {
         let today = vietnam_date(now);
         let catalog = self.catalog.get();
         let code = ProcedureCode::parse(&req.procedure)
@@ -147,6 +159,7 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
         // stamps the code on the dossier and on what mentions it.
         let placeholder = DossierCode::new(&prefix, today, 1).map_err(ServiceError::internal)?;
         let mut d = Dossier::submitted(submission, placeholder);
+        d.lookup_key = crate::crypto::lookup_key().map_err(ServiceError::internal)?;
         let who = person(actor);
         let mut history = vec![HistoryEntry {
             at: now,
@@ -154,12 +167,14 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
             action: "submit".to_owned(),
             status: Status::Submitted,
             summary: format!("Nộp hồ sơ ({})", channel.label_vi()),
+            internal: false,
         }];
         if received_on_entry(channel) {
             let ctx = dossier::Context {
                 now,
                 actor: &who,
                 calendar: &calendar,
+                rules: &self.rules,
             };
             let applied = dossier::apply(&mut d, Action::Accept, &ctx).map_err(|e| illegal(&e))?;
             history.push(HistoryEntry {
@@ -168,6 +183,7 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
                 action: applied.kind.as_str().to_owned(),
                 status: d.status,
                 summary: applied.summary,
+                internal: applied.internal,
             });
         }
         let audit = actor
@@ -189,6 +205,7 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
                     history,
                     audit,
                     mails,
+                    drafts,
                 },
             }
         });

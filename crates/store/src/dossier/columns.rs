@@ -12,7 +12,7 @@ use motcua_core::dossier::{Dossier, Status};
 use crate::{codec::DbTime, error::StoreResult};
 
 /// The projected columns, in binding order. `id` is first: the update sets every other one.
-pub(crate) const NAMES: [&str; 21] = [
+pub(crate) const NAMES: [&str; 25] = [
     "id",
     "code",
     "procedure_code",
@@ -34,6 +34,10 @@ pub(crate) const NAMES: [&str; 21] = [
     "updated_at",
     "revision",
     "body",
+    "lookup_key",
+    "phone_tail",
+    "id_tail",
+    "result_file_id",
 ];
 
 /// A dossier as its row: the projections plus the versioned body.
@@ -60,6 +64,16 @@ pub(crate) struct Columns {
     pub updated_at: DbTime,
     pub revision: i64,
     pub body: String,
+    pub lookup_key: Option<String>,
+    pub phone_tail: Option<String>,
+    pub id_tail: Option<String>,
+    pub result_file_id: Option<String>,
+}
+
+/// The last four digits of an identifier (what the public lookup may ask for).
+fn tail(s: Option<&str>) -> Option<String> {
+    let digits: Vec<char> = s?.chars().filter(char::is_ascii_digit).collect();
+    (digits.len() >= 4).then(|| digits[digits.len() - 4..].iter().collect())
 }
 
 impl Columns {
@@ -87,6 +101,19 @@ impl Columns {
             updated_at: DbTime(updated_at),
             revision: d.revision,
             body: super::body::encode(d)?,
+            lookup_key: (!d.lookup_key.is_empty()).then(|| d.lookup_key.clone()),
+            phone_tail: tail(d.applicant.phone.as_deref()),
+            id_tail: tail(
+                d.applicant
+                    .citizen_id
+                    .as_deref()
+                    .or(d.applicant.tax_code.as_deref()),
+            ),
+            result_file_id: d
+                .result
+                .as_ref()
+                .and_then(|r| r.file.as_ref())
+                .map(|f| f.id.clone()),
         })
     }
 }
@@ -116,6 +143,10 @@ macro_rules! bind_columns {
             .bind(c.updated_at)
             .bind(c.revision)
             .bind(&c.body)
+            .bind(&c.lookup_key)
+            .bind(&c.phone_tail)
+            .bind(&c.id_tail)
+            .bind(&c.result_file_id)
     }};
 }
 pub(crate) use bind_columns;
@@ -171,28 +202,38 @@ mod tests {
     }
 
     /// The partial indexes of both engines are written for exactly the core's open statuses:
-    /// a status added to [`Status::OPEN`] without a migration would silently fall out of the
-    /// inbox indexes.
+    /// a status added to [`Status::OPEN`] without a migration rebuilding them would silently
+    /// fall out of the inbox indexes. The latest definition of each index counts.
     #[test]
     fn partial_indexes_match_the_core_open_statuses() {
-        for migrations in [
-            include_str!("../../migrations/sqlite/0004_dossiers.sql"),
-            include_str!("../../migrations/postgres/0004_dossiers.sql"),
-        ] {
-            let predicates: Vec<&str> = migrations
-                .match_indices("status IN (")
-                .map(|(i, _)| {
-                    let rest = &migrations[i..];
-                    &rest[..rest.find(')').map_or(rest.len(), |e| e + 1)]
-                })
-                .collect();
-            assert_eq!(
-                predicates.len(),
-                3,
-                "three partial indexes on open dossiers"
-            );
-            for p in predicates {
-                assert_eq!(p, OPEN_STATUSES.as_str());
+        let engines: [&[&str]; 2] = [
+            &[
+                include_str!("../../migrations/sqlite/0004_dossiers.sql"),
+                include_str!("../../migrations/sqlite/0005_portal.sql"),
+            ],
+            &[
+                include_str!("../../migrations/postgres/0004_dossiers.sql"),
+                include_str!("../../migrations/postgres/0005_portal.sql"),
+            ],
+        ];
+        for migrations in engines {
+            for index in [
+                "dossiers_open ",
+                "dossiers_open_queue ",
+                "dossiers_assignee ",
+            ] {
+                let needle = format!("CREATE INDEX {index}");
+                let latest = migrations
+                    .iter()
+                    .flat_map(|m| m.match_indices(needle.as_str()).map(|(i, _)| &m[i..]))
+                    .last()
+                    .unwrap_or_else(|| panic!("no index {index}"));
+                let statement = &latest[..latest.find(';').unwrap_or(latest.len())];
+                let at = statement
+                    .find("status IN (")
+                    .expect("an open-status predicate");
+                let predicate = &statement[at..=at + statement[at..].find(')').unwrap_or(0)];
+                assert_eq!(predicate, OPEN_STATUSES.as_str(), "{index}");
             }
         }
     }

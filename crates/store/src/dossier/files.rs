@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 use motcua_core::dossier::ProcessTemplate;
 
-use super::FileMeta;
+use super::{FileMeta, FileUsage, OwnedFile};
 use crate::{
     codec::DbTime,
     db::{Db, on_pool, with_tx},
@@ -80,6 +80,75 @@ pub(super) async fn content(db: &Db, id: &str) -> StoreResult<Option<Vec<u8>>> {
             .await?
     });
     Ok(row.map(|r| r.0))
+}
+
+pub(super) async fn usage(db: &Db, owner_id: &str) -> StoreResult<FileUsage> {
+    let (bytes, loose): (Option<i64>, i64) = on_pool!(db, read, |p, _e| {
+        sqlx::query_as(
+            "SELECT SUM(size), COUNT(*) FILTER (WHERE dossier_id IS NULL AND draft_id IS NULL) \
+             FROM stored_files WHERE owner_id = $1",
+        )
+        .bind(owner_id)
+        .fetch_one(p)
+        .await?
+    });
+    Ok(FileUsage {
+        bytes: bytes.unwrap_or(0),
+        loose,
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct OwnedRow {
+    #[sqlx(flatten)]
+    meta: MetaRow,
+    created_at: DbTime,
+    dossier_id: Option<String>,
+}
+
+pub(super) async fn owned(db: &Db, owner_id: &str, limit: i64) -> StoreResult<Vec<OwnedFile>> {
+    let rows: Vec<OwnedRow> = on_pool!(db, read, |p, _e| {
+        sqlx::query_as(
+            "SELECT id, owner_id, name, media_type, size, sha256, created_at, dossier_id \
+             FROM stored_files WHERE owner_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+        )
+        .bind(owner_id)
+        .bind(limit.clamp(1, 500))
+        .fetch_all(p)
+        .await?
+    });
+    Ok(rows
+        .into_iter()
+        .map(|r| OwnedFile {
+            meta: r.meta.into(),
+            created_at: r.created_at.0,
+            dossier_id: r.dossier_id,
+        })
+        .collect())
+}
+
+pub(super) async fn result_holder(db: &Db, file_id: &str) -> StoreResult<Option<String>> {
+    let row: Option<(Option<String>,)> = on_pool!(db, read, |p, _e| {
+        sqlx::query_as("SELECT owner_id FROM dossiers WHERE result_file_id = $1")
+            .bind(file_id)
+            .fetch_optional(p)
+            .await?
+    });
+    Ok(row.and_then(|(o,)| o))
+}
+
+pub(super) async fn purge_loose(db: &Db, before: Timestamp) -> StoreResult<u64> {
+    let n = with_tx!(db, |tx, _e| {
+        sqlx::query(
+            "DELETE FROM stored_files WHERE created_at < $1 AND dossier_id IS NULL \
+             AND draft_id IS NULL",
+        )
+        .bind(DbTime(before))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+    });
+    Ok(n)
 }
 
 pub(super) async fn process_template(

@@ -34,6 +34,9 @@ pub struct Accompanying {
     pub audit: Vec<AuditEvent>,
     /// Mails to the applicant.
     pub mails: Vec<NewMail>,
+    /// Drafts that became this dossier: deleted in its transaction, so a draft never outlives
+    /// the dossier it became, nor the other way round.
+    pub drafts: Vec<String>,
 }
 
 /// A new dossier, built once its code is known.
@@ -117,6 +120,20 @@ pub struct PublicStatus {
     pub due_at: Option<Timestamp>,
     /// Returned.
     pub returned_at: Option<Timestamp>,
+    /// What the second factor of a public lookup is checked against.
+    pub secrets: LookupSecrets,
+}
+
+/// The second factors of a public lookup: the key printed on the receipt, the last four
+/// digits of the applicant's phone and of their identity number (or tax code).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LookupSecrets {
+    /// The lookup key (dossiers of the first release have none).
+    pub key: Option<String>,
+    /// Last four digits of the phone.
+    pub phone_tail: Option<String>,
+    /// Last four digits of the identity number or tax code.
+    pub id_tail: Option<String>,
 }
 
 /// Inbox filters. The scope is the caller's `dossier.read` scope: the permission filter runs
@@ -169,6 +186,26 @@ pub struct FileMeta {
     pub sha256: String,
 }
 
+/// What an account keeps in uploaded files.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FileUsage {
+    /// Bytes of every file it uploaded and that still exists.
+    pub bytes: i64,
+    /// Files held by neither a dossier nor a draft.
+    pub loose: i64,
+}
+
+/// A file an account uploaded, for "my documents".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnedFile {
+    /// The file.
+    pub meta: FileMeta,
+    /// When it was uploaded.
+    pub created_at: Timestamp,
+    /// The dossier holding it, if any.
+    pub dossier_id: Option<String>,
+}
+
 /// Dossier storage.
 #[async_trait]
 pub trait DossierStore: Send + Sync {
@@ -184,6 +221,10 @@ pub trait DossierStore: Send + Sync {
         key: Option<IdempotencyKey>,
         build: BuildDossier,
     ) -> StoreResult<Created>;
+
+    /// The dossier code an idempotency key of `owner` produced, if any.
+    async fn replayed_submission(&self, owner: &str, key: &str)
+    -> StoreResult<Option<DossierCode>>;
 
     /// Writes a changed dossier if its stored revision is still `expected_revision`
     /// ([`crate::StoreError::StaleRevision`] otherwise).
@@ -217,6 +258,20 @@ pub trait DossierStore: Send + Sync {
 
     /// A file's content.
     async fn file_content(&self, id: &str) -> StoreResult<Option<Vec<u8>>>;
+
+    /// What an account keeps (for its quota).
+    async fn file_usage(&self, owner_id: &str) -> StoreResult<FileUsage>;
+
+    /// An account's uploads, newest first.
+    async fn owned_files(&self, owner_id: &str, limit: i64) -> StoreResult<Vec<OwnedFile>>;
+
+    /// The owner of the dossier whose electronic result `file_id` is (the applicant may reuse
+    /// it in a later dossier).
+    async fn result_holder(&self, file_id: &str) -> StoreResult<Option<String>>;
+
+    /// Deletes the files uploaded before `before` that neither a dossier nor a draft holds;
+    /// returns how many.
+    async fn purge_loose_files(&self, before: Timestamp) -> StoreResult<u64>;
 
     /// The internal process configured for a procedure at an agency.
     async fn process_template(
@@ -258,6 +313,14 @@ impl DossierStore for Db {
         write::create(self, prefix, day, key, build).await
     }
 
+    async fn replayed_submission(
+        &self,
+        owner: &str,
+        key: &str,
+    ) -> StoreResult<Option<DossierCode>> {
+        write::replayed_code(self, owner, key).await
+    }
+
     async fn update_dossier(
         &self,
         dossier: &Dossier,
@@ -297,6 +360,22 @@ impl DossierStore for Db {
 
     async fn file_content(&self, id: &str) -> StoreResult<Option<Vec<u8>>> {
         files::content(self, id).await
+    }
+
+    async fn file_usage(&self, owner_id: &str) -> StoreResult<FileUsage> {
+        files::usage(self, owner_id).await
+    }
+
+    async fn owned_files(&self, owner_id: &str, limit: i64) -> StoreResult<Vec<OwnedFile>> {
+        files::owned(self, owner_id, limit).await
+    }
+
+    async fn result_holder(&self, file_id: &str) -> StoreResult<Option<String>> {
+        files::result_holder(self, file_id).await
+    }
+
+    async fn purge_loose_files(&self, before: Timestamp) -> StoreResult<u64> {
+        files::purge_loose(self, before).await
     }
 
     async fn process_template(

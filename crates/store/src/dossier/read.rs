@@ -60,6 +60,7 @@ struct HistoryRow {
     action: String,
     status: String,
     summary: String,
+    internal: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -71,6 +72,9 @@ struct PublicRow {
     submitted_at: DbTime,
     due_at: Option<DbTime>,
     returned_at: Option<DbTime>,
+    lookup_key: Option<String>,
+    phone_tail: Option<String>,
+    id_tail: Option<String>,
 }
 
 pub(super) async fn dossier(db: &Db, code: &str) -> StoreResult<Option<Dossier>> {
@@ -86,8 +90,8 @@ pub(super) async fn dossier(db: &Db, code: &str) -> StoreResult<Option<Dossier>>
 pub(super) async fn history(db: &Db, id: &str) -> StoreResult<Vec<HistoryEntry>> {
     let rows: Vec<HistoryRow> = on_pool!(db, read, |p, _e| {
         sqlx::query_as(
-            "SELECT at, actor_id, actor_name, action, status, summary FROM dossier_events \
-             WHERE dossier_id = $1 ORDER BY seq",
+            "SELECT at, actor_id, actor_name, action, status, summary, internal \
+             FROM dossier_events WHERE dossier_id = $1 ORDER BY seq",
         )
         .bind(id)
         .fetch_all(p)
@@ -104,6 +108,7 @@ pub(super) async fn history(db: &Db, id: &str) -> StoreResult<Vec<HistoryEntry>>
                 action: r.action,
                 status: status(&r.status)?,
                 summary: r.summary,
+                internal: r.internal,
             })
         })
         .collect()
@@ -113,7 +118,7 @@ pub(super) async fn public_status(db: &Db, code: &str) -> StoreResult<Option<Pub
     let row: Option<PublicRow> = on_pool!(db, read, |p, _e| {
         sqlx::query_as(
             "SELECT code, procedure_code, status, national_status, submitted_at, due_at, \
-             returned_at FROM dossiers WHERE code = $1",
+             returned_at, lookup_key, phone_tail, id_tail FROM dossiers WHERE code = $1",
         )
         .bind(code)
         .fetch_optional(p)
@@ -128,6 +133,11 @@ pub(super) async fn public_status(db: &Db, code: &str) -> StoreResult<Option<Pub
             submitted_at: r.submitted_at.0,
             due_at: r.due_at.map(|t| t.0),
             returned_at: r.returned_at.map(|t| t.0),
+            secrets: super::LookupSecrets {
+                key: r.lookup_key,
+                phone_tail: r.phone_tail,
+                id_tail: r.id_tail,
+            },
         })
     })
     .transpose()

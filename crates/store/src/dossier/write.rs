@@ -17,8 +17,8 @@ macro_rules! append_history {
             let h: &motcua_core::dossier::HistoryEntry = h;
             sqlx::query(
                 "INSERT INTO dossier_events (dossier_id, seq, at, actor_id, actor_name, action, \
-                 status, summary) SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4, $5, $6, $7 \
-                 FROM dossier_events WHERE dossier_id = $1",
+                 status, summary, internal) SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4, $5, \
+                 $6, $7, $8 FROM dossier_events WHERE dossier_id = $1",
             )
             .bind($dossier_id)
             .bind($crate::codec::DbTime(h.at))
@@ -27,12 +27,45 @@ macro_rules! append_history {
             .bind(&h.action)
             .bind(h.status.as_str())
             .bind(&h.summary)
+            .bind(h.internal)
             .execute(&mut *$conn)
             .await?;
         }
     }};
 }
 pub(crate) use append_history;
+
+/// Marks the files a dossier now holds as held by it (a loose upload becomes a document), and
+/// ends the drafts it came from.
+macro_rules! hold_files {
+    ($conn:expr, $d:expr, $with:expr) => {{
+        let d: &motcua_core::dossier::Dossier = $d;
+        let with: &$crate::dossier::Accompanying = $with;
+        let ids = d
+            .components
+            .iter()
+            .flat_map(|c| c.files.iter())
+            .chain(d.result.iter().filter_map(|r| r.file.as_ref()))
+            .map(|f| f.id.as_str());
+        for id in ids {
+            sqlx::query(
+                "UPDATE stored_files SET dossier_id = $1, draft_id = NULL \
+                 WHERE id = $2 AND dossier_id IS NULL",
+            )
+            .bind(&d.id)
+            .bind(id)
+            .execute(&mut *$conn)
+            .await?;
+        }
+        for draft in &with.drafts {
+            sqlx::query("DELETE FROM dossier_drafts WHERE id = $1")
+                .bind(draft)
+                .execute(&mut *$conn)
+                .await?;
+        }
+    }};
+}
+pub(crate) use hold_files;
 
 /// History entries, audit events and mails.
 macro_rules! append_accompanying {
@@ -108,6 +141,7 @@ macro_rules! create_in {
             let $crate::dossier::Creation { dossier, with } = build(code.clone());
             $crate::dossier::write::insert_dossier!(&mut *$tx, &dossier, dossier.submitted_at);
             $crate::dossier::write::append_accompanying!(&mut *$tx, &dossier.id, &with);
+            $crate::dossier::write::hold_files!(&mut *$tx, &dossier, &with);
             if let Some(k) = &key {
                 sqlx::query(
                     "INSERT INTO idempotency_keys (owner, key, request_hash, dossier_code, \
@@ -135,6 +169,25 @@ pub(crate) fn replayed(code: &str, hash: &str, key: &IdempotencyKey) -> StoreRes
         code,
         same_request: hash == key.request_hash,
     })
+}
+
+/// The code recorded for an idempotency key.
+pub(super) async fn replayed_code(
+    db: &Db,
+    owner: &str,
+    key: &str,
+) -> StoreResult<Option<DossierCode>> {
+    let seen: Option<(String,)> = on_pool!(db, read, |p, _e| {
+        sqlx::query_as("SELECT dossier_code FROM idempotency_keys WHERE owner = $1 AND key = $2")
+            .bind(owner)
+            .bind(key)
+            .fetch_optional(p)
+            .await?
+    });
+    seen.map(|(code,)| {
+        DossierCode::parse(&code).map_err(|_| StoreError::Corrupt(format!("dossier code {code:?}")))
+    })
+    .transpose()
 }
 
 pub(super) async fn create(
@@ -201,6 +254,7 @@ pub(super) async fn update(
             return Err(StoreError::StaleRevision);
         }
         append_accompanying!(&mut *tx, &dossier.id, with);
+        hold_files!(&mut *tx, dossier, with);
     });
     Ok(())
 }

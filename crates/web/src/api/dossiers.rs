@@ -20,7 +20,7 @@ use utoipa::{IntoParams, ToSchema};
 use motcua_service::dossier::{InboxFilter, StatusFilter};
 
 use crate::{
-    auth::Principal,
+    auth::{Principal, principal::Client},
     dossier::{
         request::{ActionRequest, SubmitRequest, idempotency_key, parse_json},
         view::{self, DossierItem, DossierView, PublicLookup},
@@ -183,7 +183,7 @@ pub async fn get_dossier(
         .dossiers
         .load_visible(&principal.actor, state.clock.now(), &code)
         .await?;
-    let history = state.dossiers.history(&d).await?;
+    let history = state.dossiers.history(&principal.actor, &d).await?;
     Ok(Json(view_of(&state, &principal, d, history)))
 }
 
@@ -235,7 +235,7 @@ pub async fn act_on_dossier(
         .dossiers
         .act(&principal.actor, state.clock.now(), &code, &action, req)
         .await?;
-    let history = state.dossiers.history(&d).await?;
+    let history = state.dossiers.history(&principal.actor, &d).await?;
     Ok(Json(view_of(&state, &principal, d, history)))
 }
 
@@ -343,27 +343,51 @@ pub async fn my_dossiers(
     }))
 }
 
-/// Public lookup by code: status and appointment only, nothing personal.
+/// What proves the caller may see a dossier's status.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct LookupParams {
+    /// The lookup key printed on the receipt (and in its QR code), or the last four digits of
+    /// the applicant's phone or identity number.
+    #[param(example = "K7QM2XWD", max_length = 64)]
+    pub k: Option<String>,
+}
+
+/// Public lookup by code and a second factor: status and appointment only, nothing personal.
+/// A wrong factor is answered exactly like an unknown code (404), and failed lookups are
+/// throttled per client network (429 past the limit).
 #[utoipa::path(
     get,
     path = "/api/v1/lookup/{code}",
     tag = "dossiers",
     operation_id = "lookup_dossier",
-    params(("code" = String, Path, description = "Dossier code", example = "000.00.00.H06-261125-0001")),
+    params(("code" = String, Path, description = "Dossier code", example = "000.00.00.H06-261125-0001"), LookupParams),
     responses(
         (status = 200, description = "Status", body = PublicLookup,
          example = json!({"code": "000.00.00.H06-261125-0001", "procedure_name": "Thủ tục đăng ký khai sinh",
             "status_label": "Đang xử lý", "national_status": 4, "received_at": "2026-11-25T09:00:00+07:00",
             "appointment": "2026-11-26T09:00:00+07:00", "returned_at": null})),
         (status = 400, description = "Malformed code", body = ErrorBody),
-        (status = 404, description = "No such dossier", body = ErrorBody),
+        (status = 404, description = "No such dossier, or the second factor does not match", body = ErrorBody),
+        (status = 429, description = "Too many failed lookups from this network", body = ErrorBody),
     )
 )]
 pub async fn lookup_dossier(
     State(state): State<AppState>,
+    Client(ctx): Client,
     ApiPath(code): ApiPath<String>,
+    ApiQuery(q): ApiQuery<LookupParams>,
 ) -> Result<Json<PublicLookup>, ApiError> {
-    let p = state.dossiers.public_status(&code).await?;
+    let p = state
+        .dossiers
+        .lookup(
+            &ctx,
+            state.clock.now(),
+            &code,
+            q.k.as_deref().unwrap_or_default(),
+        )
+        .await?;
     Ok(Json(view::public_lookup(p, &state.catalog.get())))
 }
 

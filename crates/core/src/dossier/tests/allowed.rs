@@ -28,8 +28,13 @@ fn allowed_actions_in_each_state() {
     );
     assert_eq!(
         allowed(&waiting),
-        set(&[A::SupplementReceived, A::Withdraw, A::Comment]),
-        "no stop before acceptance"
+        set(&[
+            A::SubmitSupplement,
+            A::SupplementReceived,
+            A::Withdraw,
+            A::Comment
+        ]),
+        "no stop before acceptance; the online applicant may send the supplement"
     );
 
     act(&mut d, Action::Accept, ACCEPT_AT, &desk());
@@ -112,7 +117,13 @@ fn allowed_actions_in_each_state() {
     );
     assert_eq!(
         allowed(&awaiting),
-        set(&[A::SupplementReceived, A::Withdraw, A::Stop, A::Comment])
+        set(&[
+            A::SubmitSupplement,
+            A::SupplementReceived,
+            A::Withdraw,
+            A::Stop,
+            A::Comment
+        ])
     );
 
     act(
@@ -135,7 +146,15 @@ fn allowed_actions_in_each_state() {
     ] {
         let mut closed = accepted();
         closed.status = status;
-        assert_eq!(allowed(&closed), [A::Comment], "{status:?}");
+        // The owner of a returned dossier may rate the service; nothing else is left.
+        let expected: &[A] = if status == Status::Returned {
+            &[A::Comment, A::Rate]
+        } else {
+            &[A::Comment]
+        };
+        assert_eq!(allowed(&closed), expected, "{status:?}");
+        closed.owner_id = None;
+        assert_eq!(allowed(&closed), [A::Comment], "{status:?} at the desk");
     }
 }
 
@@ -242,6 +261,7 @@ fn a_disallowed_action_is_refused_and_changes_nothing() {
         &mut d,
         Action::Comment {
             text: "Lưu hồ sơ".to_owned(),
+            public: false,
         },
         "2026-11-25 14:00",
         &desk(),
@@ -259,7 +279,8 @@ fn an_invalid_field_in_an_allowed_action_changes_nothing() {
         invalid_field(refused(
             &mut d,
             Action::Comment {
-                text: " \n ".to_owned()
+                text: " \n ".to_owned(),
+                public: false,
             },
             "2026-11-26 09:00",
             &desk()

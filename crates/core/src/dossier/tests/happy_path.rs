@@ -188,7 +188,8 @@ fn happy_path_from_submission_to_returned_result() {
     assert!(d.steps.iter().all(|s| s.finished_at.is_some()));
     assert_eq!(d.steps[4].handed_by, Some(desk()));
     assert!(d.steps.iter().all(|s| s.agency == HOME));
-    assert_eq!(allowed(&d), [A::Comment]);
+    // Only the applicant's rating is left (and comments).
+    assert_eq!(allowed(&d), [A::Comment, A::Rate]);
     assert!(d.status.is_final());
 
     // The aggregate survives its stored form.

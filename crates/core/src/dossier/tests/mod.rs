@@ -22,6 +22,7 @@ use crate::{
 use ActionKind as A;
 
 static CAL: LazyLock<WorkCalendar> = LazyLock::new(|| WorkCalendar::standard().unwrap());
+static RULES: LazyLock<DossierRules> = LazyLock::new(DossierRules::default);
 
 /// The district's justice office: receives and decides in the default test dossier.
 const HOME: &str = "bn.x07210";
@@ -138,7 +139,7 @@ fn submitted_with(template: &ProcessTemplate, receiving: &str, competent: &str) 
         fees: Vec::new(),
         status: Status::Submitted,
         submitted_at,
-        intake_due: intake::online_check_due(&CAL, submitted_at, &IntakeRules::default()),
+        intake_due: intake::online_check_due(&CAL, submitted_at, &DossierRules::default()),
         accepted_at: None,
         finished_at: None,
         returned_at: None,
@@ -155,6 +156,8 @@ fn submitted_with(template: &ProcessTemplate, receiving: &str, competent: &str) 
         approved_by: None,
         apology: None,
         result: None,
+        rating: None,
+        lookup_key: "ABCD2345".to_owned(),
         revision: 0,
     }
 }
@@ -169,6 +172,7 @@ fn ctx<'a>(now: Timestamp, actor: &'a Person) -> Context<'a> {
         now,
         actor,
         calendar: &CAL,
+        rules: &RULES,
     }
 }
 
@@ -259,6 +263,28 @@ fn at_issue() -> Dossier {
         "2026-11-27 09:00",
         &leader(),
     );
+    d
+}
+
+/// The applicant who owns the test dossier.
+fn citizen() -> Person {
+    person("u-citizen", "Nguyễn Văn An")
+}
+
+/// Issued on Friday 27/11 and returned on Monday 30/11.
+fn returned() -> Dossier {
+    let mut d = at_issue();
+    act(
+        &mut d,
+        Action::IssueResult {
+            number: "125/GKS".to_owned(),
+            signed_on: date(2026, 11, 27),
+            file: None,
+        },
+        "2026-11-27 10:00",
+        &clerk(),
+    );
+    act(&mut d, Action::ReturnResult, "2026-11-30 09:00", &desk());
     d
 }
 
