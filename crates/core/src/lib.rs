@@ -13,4 +13,6 @@ pub mod clock;
 pub mod csv;
 pub mod dossier;
 pub mod identity;
+#[cfg(any(test, feature = "testkit"))]
+pub mod testkit;
 pub mod text;

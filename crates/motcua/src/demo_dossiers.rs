@@ -13,7 +13,7 @@ use jiff::Timestamp;
 use motcua_core::{
     audit::{AuditEvent, Outcome},
     calendar::WorkCalendar,
-    catalog::{OnlineLevel, TimeUnit},
+    catalog::{OnlineLevel, RequirementKind, TimeUnit, classify_case},
     dossier::{
         Applicant, ApplicantKind, Dossier, DossierRules, ReturnMethod, Status, StepKind,
         SubmissionChannel, SupplementItem,
@@ -211,8 +211,24 @@ pub async fn generate(db: &Db, now: Timestamp, count: u32) -> anyhow::Result<u32
                 address: Some("Phường Bắc Giang, tỉnh Bắc Ninh".to_owned()),
             };
             let p = &stored.procedure;
-            let documents = p.cases.first().map_or(0, |c| c.components.len());
-            let script = script(i, &mut rng);
+            // The applicant brings every document row of the first case; notes are no
+            // documents.
+            let documents: Vec<usize> = p
+                .cases
+                .first()
+                .map(classify_case)
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.kind != RequirementKind::Note)
+                .map(|(index, _)| index)
+                .collect();
+            // The newest few arrived online and wait at the desk for their check.
+            let script = if i + 6 >= n {
+                Vec::new()
+            } else {
+                script(i, &mut rng)
+            };
             // Desk dossiers are received on the spot; the others arrive online.
             let online = !matches!(script.first(), Some(Step::Accept)) || rng.next(3) > 0;
             let req = SubmitRequest {
@@ -222,8 +238,9 @@ pub async fn generate(db: &Db, now: Timestamp, count: u32) -> anyhow::Result<u32
                 channel: (!online).then_some(SubmissionChannel::Desk),
                 applicant,
                 representative: None,
-                components: (0..documents)
-                    .map(|index| ComponentInput {
+                components: documents
+                    .iter()
+                    .map(|&index| ComponentInput {
                         index,
                         files: Vec::new(),
                         held_document: Some("Bản điện tử trên Cổng Dịch vụ công".to_owned()),
@@ -242,7 +259,10 @@ pub async fn generate(db: &Db, now: Timestamp, count: u32) -> anyhow::Result<u32
                 Ok(Created::New(d)) => *d,
                 Ok(Created::Replayed { .. }) => anyhow::bail!("a demo dossier replayed"),
                 // A procedure whose catalog record intake cannot use (no readable case): skip.
-                Err(ServiceError::Invalid(_)) => continue,
+                Err(e @ ServiceError::Invalid(_)) => {
+                    tracing::debug!(procedure = %p.code, error = %e, "demo: intake refused");
+                    continue;
+                }
                 Err(e) => return Err(anyhow::anyhow!("demo submission: {e}")),
             };
             let owner = online.then(|| &people[who]);
@@ -389,11 +409,49 @@ async fn play(
                     ..ActionRequest::default()
                 },
             ),
-            Step::SupplementIn => (
-                &staff.receiver,
-                "supplement_received",
-                ActionRequest::default(),
-            ),
+            // An online applicant sends the supplement; the desk (at intake) or the handling
+            // unit (later) then confirms it. A desk dossier's supplement is brought in person.
+            Step::SupplementIn => match owner {
+                Some(applicant) if d.status == Status::AwaitingSupplement => {
+                    let held = ActionRequest {
+                        components: Some(vec![ComponentInput {
+                            index: 0,
+                            files: Vec::new(),
+                            held_document: Some("Bản điện tử đã chụp lại".to_owned()),
+                        }]),
+                        ..ActionRequest::default()
+                    };
+                    match service
+                        .act(applicant, at, d.code.as_str(), "submit_supplement", held)
+                        .await
+                    {
+                        Ok(changed) => *d = changed,
+                        Err(ServiceError::Internal(e) | ServiceError::Unavailable(e)) => {
+                            return Err(anyhow::anyhow!("demo submit_supplement: {e}"));
+                        }
+                        Err(_) => continue,
+                    }
+                    if d.status != Status::Supplemented {
+                        continue;
+                    }
+                    at = calendar.due_instant(at, 2.0, TimeUnit::WorkingHours)?;
+                    (
+                        &staff.handler,
+                        "supplement_received",
+                        ActionRequest::default(),
+                    )
+                }
+                _ if d.accepted_at.is_some() => (
+                    &staff.handler,
+                    "supplement_received",
+                    ActionRequest::default(),
+                ),
+                _ => (
+                    &staff.receiver,
+                    "supplement_received",
+                    ActionRequest::default(),
+                ),
+            },
             Step::Approve => (&staff.leader, "approve", ActionRequest::default()),
             Step::Issue => match &staff.clerk {
                 Some(clerk) => (

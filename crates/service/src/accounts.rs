@@ -338,23 +338,19 @@ impl<S: ?Sized + AccountDeps + 'static> AccountService<S> {
                     return Ok(Registered::MailSent);
                 }
                 user.email = Some(email.clone());
-                let token = random_token().map_err(ServiceError::internal)?;
-                let m = self.mails.render(
-                    &AccountMail::Verify {
+                let hours = self.policy.verify_token_hours;
+                let (ott, m) = self.one_time_link(
+                    &id,
+                    TokenPurpose::VerifyEmail,
+                    hours * 3600,
+                    |token| AccountMail::Verify {
                         name: user.display_name.clone(),
-                        token: token.clone(),
-                        hours: self.policy.verify_token_hours,
+                        token,
+                        hours,
                     },
                     &email,
                     now,
                 )?;
-                let ott = NewOneTimeToken {
-                    token_hash: sha256_hex(&token),
-                    user_id: id.clone(),
-                    purpose: TokenPurpose::VerifyEmail,
-                    created_at: now,
-                    expires_at: plus_seconds(now, self.policy.verify_token_hours * 3600)?,
-                };
                 match self
                     .store
                     .create_user(&user, Some((&ott, &m)), &registered("email"))
@@ -407,6 +403,29 @@ impl<S: ?Sized + AccountDeps + 'static> AccountService<S> {
         }
     }
 
+    /// A single-use link for `user_id`, valid `lifetime` seconds: the token to store (its hash
+    /// only) and the mail `mail` makes of the token, to `to`.
+    fn one_time_link(
+        &self,
+        user_id: &str,
+        purpose: TokenPurpose,
+        lifetime: i64,
+        mail: impl FnOnce(String) -> AccountMail,
+        to: &str,
+        now: Timestamp,
+    ) -> ServiceResult<(NewOneTimeToken, NewMail)> {
+        let token = random_token().map_err(ServiceError::internal)?;
+        let ott = NewOneTimeToken {
+            token_hash: sha256_hex(&token),
+            user_id: user_id.to_owned(),
+            purpose,
+            created_at: now,
+            expires_at: plus_seconds(now, lifetime)?,
+        };
+        let m = self.mails.render(&mail(token), to, now)?;
+        Ok((ott, m))
+    }
+
     async fn send(&self, mail: &AccountMail, to: &str, now: Timestamp) -> ServiceResult<()> {
         let m = self.mails.render(mail, to, now)?;
         self.store.enqueue_mail(&m).await?;
@@ -445,23 +464,19 @@ impl<S: ?Sized + AccountDeps + 'static> AccountService<S> {
             .await?;
         match user.filter(|u| u.disabled_at.is_none()) {
             Some(user) => {
-                let token = random_token().map_err(ServiceError::internal)?;
-                let m = self.mails.render(
-                    &AccountMail::Reset {
+                let minutes = self.policy.reset_token_minutes;
+                let (ott, m) = self.one_time_link(
+                    &user.id,
+                    TokenPurpose::PasswordReset,
+                    minutes * 60,
+                    |token| AccountMail::Reset {
                         name: user.display_name.clone(),
-                        token: token.clone(),
-                        minutes: self.policy.reset_token_minutes,
+                        token,
+                        minutes,
                     },
                     &email,
                     now,
                 )?;
-                let ott = NewOneTimeToken {
-                    token_hash: sha256_hex(&token),
-                    user_id: user.id.clone(),
-                    purpose: TokenPurpose::PasswordReset,
-                    created_at: now,
-                    expires_at: plus_seconds(now, self.policy.reset_token_minutes * 60)?,
-                };
                 let event = ctx
                     .event(
                         now,

@@ -7,8 +7,7 @@
 
 use std::{
     collections::{BTreeMap, HashMap},
-    sync::{Arc, RwLock},
-    time::Duration,
+    sync::Arc,
 };
 
 use jiff::civil::Date;
@@ -18,7 +17,9 @@ use motcua_core::{
     identity::AgencyHierarchy,
 };
 use motcua_search::{CatalogIndex, IndexDoc, Query, SearchResults};
-use motcua_store::{Store, StoreResult, StoredProcedure};
+use motcua_store::{Store, StoreError, StoreResult, StoredProcedure};
+
+use crate::snapshot::{Snapshot, SnapshotHandle};
 
 /// Generation counters the catalog was loaded at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -289,67 +290,22 @@ pub struct AgencyNode<'a> {
 }
 
 /// The shared, swappable catalog snapshot.
-#[derive(Debug, Clone)]
-pub struct CatalogHandle {
-    current: Arc<RwLock<Arc<Catalog>>>,
-}
+pub type CatalogHandle = SnapshotHandle<Catalog>;
 
-impl CatalogHandle {
-    /// Loads the first snapshot.
-    pub async fn load(store: &dyn Store) -> StoreResult<Self> {
-        let catalog = Catalog::load(store).await?;
-        Ok(Self {
-            current: Arc::new(RwLock::new(Arc::new(catalog))),
-        })
+impl Snapshot for Catalog {
+    type Stamp = Generations;
+    type Error = StoreError;
+    const NAME: &'static str = "catalog";
+
+    async fn load(store: &dyn Store) -> StoreResult<Self> {
+        Catalog::load(store).await
     }
 
-    /// The current snapshot (cheap: one `Arc` clone under a briefly held lock).
-    pub fn get(&self) -> Arc<Catalog> {
-        match self.current.read() {
-            Ok(g) => Arc::clone(&g),
-            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
-        }
+    async fn read_stamp(store: &dyn Store) -> StoreResult<Generations> {
+        Generations::read(store).await
     }
 
-    /// Reloads from the store now (after an import on this node).
-    pub async fn reload(&self, store: &dyn Store) -> StoreResult<()> {
-        let fresh = Arc::new(Catalog::load(store).await?);
-        match self.current.write() {
-            Ok(mut g) => *g = fresh,
-            Err(poisoned) => *poisoned.into_inner() = fresh,
-        }
-        Ok(())
-    }
-
-    /// Reloads only when another writer changed the catalog or the agencies since the
-    /// snapshot was taken. Returns whether it reloaded.
-    pub async fn refresh_if_changed(&self, store: &dyn Store) -> StoreResult<bool> {
-        let now = Generations::read(store).await?;
-        if now == self.get().generations {
-            return Ok(false);
-        }
-        self.reload(store).await?;
-        Ok(true)
-    }
-
-    /// Polls for changes every `every` until the process ends (multi-node deployments).
-    pub fn spawn_refresher(
-        &self,
-        store: Arc<dyn Store>,
-        every: Duration,
-    ) -> tokio::task::JoinHandle<()> {
-        let handle = self.clone();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(every);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                tick.tick().await;
-                match handle.refresh_if_changed(store.as_ref()).await {
-                    Ok(true) => tracing::info!("catalog reloaded after a change elsewhere"),
-                    Ok(false) => {}
-                    Err(e) => tracing::warn!(error = %e, "catalog refresh check failed"),
-                }
-            }
-        })
+    fn stamp(&self) -> &Generations {
+        &self.generations
     }
 }

@@ -7,7 +7,7 @@
 //! - [`admin`]: officials and their grants, with separation of duties;
 //! - [`accounts`]: applicants' accounts (registration, verification, reset, e-ID sign-in);
 //! - [`catalog`] and [`calendar`]: the in-memory snapshots of the catalog and the working-time
-//!   calendars that every node serves from;
+//!   calendars that every node serves from, both through [`snapshot`];
 //! - [`import`]: catalog import; [`passwords`] and [`crypto`]: secrets;
 //! - [`error`]: the service boundary's one error type.
 //!
@@ -23,6 +23,7 @@ pub mod dossier;
 pub mod error;
 pub mod import;
 pub mod passwords;
+pub mod snapshot;
 
 pub use accounts::AccountService;
 pub use actor::{Actor, RequestContext, Target, Who};

@@ -39,19 +39,21 @@ fn text_to_enum<T: DeserializeOwned>(s: &str) -> StoreResult<T> {
     ))?)
 }
 
-type AgencyRow = (
-    String,
-    String,
-    Option<String>,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    DbDate,
-    Option<DbDate>,
-    Option<String>,
-);
+/// A row of `agencies`.
+#[derive(sqlx::FromRow)]
+struct AgencyRow {
+    id: String,
+    name: String,
+    short_name: Option<String>,
+    kind: String,
+    parent_id: Option<String>,
+    identifier: Option<String>,
+    identifier_status: Option<String>,
+    admin_unit_code: Option<String>,
+    valid_from: DbDate,
+    valid_to: Option<DbDate>,
+    address: Option<String>,
+}
 
 #[async_trait]
 impl AgencyStore for Db {
@@ -134,35 +136,23 @@ impl AgencyStore for Db {
         }
         rows.into_iter()
             .map(|r| {
-                let (
-                    id,
-                    name,
-                    short_name,
-                    kind,
-                    parent,
-                    identifier,
-                    status,
-                    admin,
-                    from,
-                    to,
-                    address,
-                ) = r;
                 Ok(Agency {
-                    successors: successors.remove(&id).unwrap_or_default(),
-                    id,
-                    name,
-                    short_name,
-                    kind: text_to_enum::<AgencyKind>(&kind)?,
-                    parent,
-                    identifier,
-                    identifier_status: status
+                    successors: successors.remove(&r.id).unwrap_or_default(),
+                    id: r.id,
+                    name: r.name,
+                    short_name: r.short_name,
+                    kind: text_to_enum::<AgencyKind>(&r.kind)?,
+                    parent: r.parent_id,
+                    identifier: r.identifier,
+                    identifier_status: r
+                        .identifier_status
                         .as_deref()
                         .map(text_to_enum::<IdentifierStatus>)
                         .transpose()?,
-                    admin_unit_code: admin,
-                    valid_from: from.0,
-                    valid_to: to.map(|d| d.0),
-                    address,
+                    admin_unit_code: r.admin_unit_code,
+                    valid_from: r.valid_from.0,
+                    valid_to: r.valid_to.map(|d| d.0),
+                    address: r.address,
                 })
             })
             .collect()

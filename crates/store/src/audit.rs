@@ -138,59 +138,68 @@ pub trait AuditStore: Send + Sync {
     async fn audit_events(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditRecord>>;
 }
 
-type EventRow = (
-    String,
-    Option<i64>,
-    DbTime,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    String,
-);
+/// A row of [`EVENT_COLUMNS`].
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    id: String,
+    seq: Option<i64>,
+    occurred_at: DbTime,
+    actor: String,
+    action: String,
+    outcome: String,
+    agency_id: Option<String>,
+    procedure_code: Option<String>,
+    subject: Option<String>,
+    ip: Option<String>,
+    request_id: Option<String>,
+    detail: String,
+}
+
+/// A sealed event with its links, as the verification reads it.
+#[derive(sqlx::FromRow)]
+struct ChainedRow {
+    #[sqlx(flatten)]
+    event: EventRow,
+    prev_hash: Option<String>,
+    hash: Option<String>,
+}
 
 const EVENT_COLUMNS: &str = "id, seq, occurred_at, actor, action, outcome, agency_id, \
      procedure_code, subject, ip, request_id, detail";
 
 fn to_record(r: EventRow) -> StoreResult<AuditRecord> {
-    let (id, seq, at, actor, action, outcome, agency_id, procedure_code, subject, ip, rid, detail) =
-        r;
     Ok(AuditRecord {
-        id,
-        seq,
         event: AuditEvent {
-            occurred_at: at.0,
-            actor,
-            action,
-            outcome: Outcome::parse(&outcome)
-                .ok_or_else(|| StoreError::Corrupt(format!("audit outcome {outcome:?}")))?,
-            agency_id,
-            procedure_code,
-            subject,
-            ip,
-            request_id: rid,
-            detail: serde_json::from_str(&detail)?,
+            occurred_at: r.occurred_at.0,
+            actor: r.actor,
+            action: r.action,
+            outcome: Outcome::parse(&r.outcome)
+                .ok_or_else(|| StoreError::Corrupt(format!("audit outcome {:?}", r.outcome)))?,
+            agency_id: r.agency_id,
+            procedure_code: r.procedure_code,
+            subject: r.subject,
+            ip: r.ip,
+            request_id: r.request_id,
+            detail: serde_json::from_str(&r.detail)?,
         },
+        id: r.id,
+        seq: r.seq,
     })
 }
 
 fn stored(r: &EventRow) -> StoredEvent<'_> {
     StoredEvent {
-        id: &r.0,
-        occurred_at: r.2.0,
-        actor: &r.3,
-        action: &r.4,
-        outcome: &r.5,
-        agency_id: r.6.as_deref(),
-        procedure_code: r.7.as_deref(),
-        subject: r.8.as_deref(),
-        ip: r.9.as_deref(),
-        request_id: r.10.as_deref(),
-        detail: &r.11,
+        id: &r.id,
+        occurred_at: r.occurred_at.0,
+        actor: &r.actor,
+        action: &r.action,
+        outcome: &r.outcome,
+        agency_id: r.agency_id.as_deref(),
+        procedure_code: r.procedure_code.as_deref(),
+        subject: r.subject.as_deref(),
+        ip: r.ip.as_deref(),
+        request_id: r.request_id.as_deref(),
+        detail: &r.detail,
     }
 }
 
@@ -233,7 +242,7 @@ impl AuditStore for Db {
                 .bind(next)
                 .bind(&hash)
                 .bind(&h)
-                .bind(&r.0)
+                .bind(&r.id)
                 .execute(&mut *tx)
                 .await?;
                 seq = next;
@@ -269,46 +278,26 @@ impl AuditStore for Db {
         let mut expected_seq = 1i64;
         let mut problem = None;
         'pages: loop {
-            let rows: Vec<(EventRow, Option<String>, Option<String>)> =
-                on_pool!(self, read, |p, _e| {
-                    let raw: Vec<(
-                        String,
-                        Option<i64>,
-                        DbTime,
-                        String,
-                        String,
-                        String,
-                        Option<String>,
-                        Option<String>,
-                        Option<String>,
-                        Option<String>,
-                        Option<String>,
-                        String,
-                        Option<String>,
-                        Option<String>,
-                    )> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                        "SELECT {EVENT_COLUMNS}, prev_hash, hash FROM audit_events \
-                         WHERE seq >= $1 ORDER BY seq LIMIT $2"
-                    )))
-                    .bind(expected_seq)
-                    .bind(VERIFY_PAGE)
-                    .fetch_all(p)
-                    .await?;
-                    raw.into_iter()
-                        .map(|r| {
-                            (
-                                (r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10, r.11),
-                                r.12,
-                                r.13,
-                            )
-                        })
-                        .collect()
-                });
+            let rows: Vec<ChainedRow> = on_pool!(self, read, |p, _e| {
+                sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                    "SELECT {EVENT_COLUMNS}, prev_hash, hash FROM audit_events \
+                     WHERE seq >= $1 ORDER BY seq LIMIT $2"
+                )))
+                .bind(expected_seq)
+                .bind(VERIFY_PAGE)
+                .fetch_all(p)
+                .await?
+            });
             if rows.is_empty() {
                 break;
             }
-            for (row, stored_prev, stored_hash) in &rows {
-                let seq = row.1.unwrap_or_default();
+            for ChainedRow {
+                event: row,
+                prev_hash: stored_prev,
+                hash: stored_hash,
+            } in &rows
+            {
+                let seq = row.seq.unwrap_or_default();
                 if seq != expected_seq {
                     problem = Some(format!(
                         "sequence gap: expected {expected_seq}, found {seq} (events removed?)"
@@ -323,7 +312,7 @@ impl AuditStore for Db {
                 if stored_hash.as_deref() != Some(h.as_str()) {
                     problem = Some(format!(
                         "event {seq} (id {}): content does not match its hash (changed?)",
-                        row.0
+                        row.id
                     ));
                     break 'pages;
                 }

@@ -237,28 +237,61 @@ pub trait CalendarStore: Send + Sync {
     async fn calendar_changes(&self, limit: u32) -> StoreResult<Vec<CalendarChange>>;
 }
 
-type DayRow = (
-    DbDate,
-    String,
-    String,
-    String,
-    Option<DbDate>,
-    String,
-    String,
-);
+/// A row of [`DAY_COLUMNS`].
+#[derive(sqlx::FromRow)]
+struct DayRow {
+    date: DbDate,
+    kind: String,
+    occasion: String,
+    status: String,
+    replaces: Option<DbDate>,
+    source: String,
+    note: String,
+}
 
-fn entry_of(row: DayRow) -> StoreResult<CalendarEntry> {
-    let (date, kind, occasion, status, replaces, source, note) = row;
+/// A day of a national year.
+#[derive(sqlx::FromRow)]
+struct YearDayRow {
+    year: i32,
+    #[sqlx(flatten)]
+    day: DayRow,
+}
+
+/// A day of an agency's own overrides.
+#[derive(sqlx::FromRow)]
+struct AgencyDayRow {
+    agency_id: String,
+    #[sqlx(flatten)]
+    day: DayRow,
+}
+
+/// A row of `calendar_changes`.
+#[derive(sqlx::FromRow)]
+struct ChangeRow {
+    id: i64,
+    changed_at: DbTime,
+    changed_by: String,
+    agency_id: Option<String>,
+    what: String,
+    years: String,
+    added: i32,
+    removed: i32,
+    changed: i32,
+    note: String,
+    details: String,
+}
+
+fn entry_of(r: DayRow) -> StoreResult<CalendarEntry> {
     Ok(CalendarEntry {
-        date: date.0,
-        kind: DayKind::parse(&kind)
-            .ok_or_else(|| StoreError::Corrupt(format!("calendar day kind {kind:?}")))?,
-        occasion,
-        status: EntryStatus::parse(&status)
-            .ok_or_else(|| StoreError::Corrupt(format!("calendar entry status {status:?}")))?,
-        replaces: replaces.map(|d| d.0),
-        source,
-        note,
+        date: r.date.0,
+        kind: DayKind::parse(&r.kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("calendar day kind {:?}", r.kind)))?,
+        occasion: r.occasion,
+        status: EntryStatus::parse(&r.status)
+            .ok_or_else(|| StoreError::Corrupt(format!("calendar entry status {:?}", r.status)))?,
+        replaces: r.replaces.map(|d| d.0),
+        source: r.source,
+        note: r.note,
     })
 }
 
@@ -336,36 +369,23 @@ macro_rules! log_change {
 #[async_trait]
 impl CalendarStore for Db {
     async fn calendar_years(&self) -> StoreResult<Vec<StoredYear>> {
-        let (years, days): (Vec<(i32, DbTime, String)>, Vec<(i32, DayRow)>) =
+        let (years, days): (Vec<(i32, DbTime, String)>, Vec<YearDayRow>) =
             on_pool!(self, read, |p, _e| {
                 let years = sqlx::query_as(
                     "SELECT year, updated_at, updated_by FROM calendar_years ORDER BY year",
                 )
                 .fetch_all(p)
                 .await?;
-                let days: Vec<(
-                    i32,
-                    DbDate,
-                    String,
-                    String,
-                    String,
-                    Option<DbDate>,
-                    String,
-                    String,
-                )> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                let days = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                     "SELECT year, {DAY_COLUMNS} FROM calendar_days ORDER BY date"
                 )))
                 .fetch_all(p)
                 .await?;
-                let days = days
-                    .into_iter()
-                    .map(|(y, d, k, o, s, r, src, n)| (y, (d, k, o, s, r, src, n)))
-                    .collect();
                 (years, days)
             });
         let mut by_year: BTreeMap<i32, Vec<CalendarEntry>> = BTreeMap::new();
-        for (year, row) in days {
-            by_year.entry(year).or_default().push(entry_of(row)?);
+        for YearDayRow { year, day } in days {
+            by_year.entry(year).or_default().push(entry_of(day)?);
         }
         years
             .into_iter()
@@ -508,16 +528,7 @@ impl CalendarStore for Db {
     }
 
     async fn agency_calendar_days(&self) -> StoreResult<BTreeMap<String, Vec<CalendarEntry>>> {
-        let rows: Vec<(
-            String,
-            DbDate,
-            String,
-            String,
-            String,
-            Option<DbDate>,
-            String,
-            String,
-        )> = on_pool!(self, read, |p, _e| {
+        let rows: Vec<AgencyDayRow> = on_pool!(self, read, |p, _e| {
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT agency_id, {DAY_COLUMNS} FROM agency_calendar_days \
                      ORDER BY agency_id, date"
@@ -526,10 +537,8 @@ impl CalendarStore for Db {
             .await?
         });
         let mut out: BTreeMap<String, Vec<CalendarEntry>> = BTreeMap::new();
-        for (agency, d, k, o, s, r, src, n) in rows {
-            out.entry(agency)
-                .or_default()
-                .push(entry_of((d, k, o, s, r, src, n))?);
+        for AgencyDayRow { agency_id, day } in rows {
+            out.entry(agency_id).or_default().push(entry_of(day)?);
         }
         Ok(out)
     }
@@ -677,20 +686,7 @@ impl CalendarStore for Db {
     }
 
     async fn calendar_changes(&self, limit: u32) -> StoreResult<Vec<CalendarChange>> {
-        type Row = (
-            i64,
-            DbTime,
-            String,
-            Option<String>,
-            String,
-            String,
-            i32,
-            i32,
-            i32,
-            String,
-            String,
-        );
-        let rows: Vec<Row> = on_pool!(self, read, |p, _e| {
+        let rows: Vec<ChangeRow> = on_pool!(self, read, |p, _e| {
             sqlx::query_as(
                 "SELECT id, changed_at, changed_by, agency_id, what, years, added, removed, \
                  changed, note, details FROM calendar_changes ORDER BY id DESC LIMIT $1",
@@ -700,32 +696,31 @@ impl CalendarStore for Db {
             .await?
         });
         rows.into_iter()
-            .map(
-                |(id, at, by, agency_id, what, years, added, removed, changed, note, details)| {
-                    let years = years
-                        .split(',')
-                        .filter(|s| !s.is_empty())
-                        .map(|s| {
-                            s.parse::<i32>()
-                                .map_err(|_| StoreError::Corrupt(format!("years {years:?}")))
-                        })
-                        .collect::<StoreResult<Vec<_>>>()?;
-                    let n = |v: i32| u32::try_from(v).unwrap_or(0);
-                    Ok(CalendarChange {
-                        id,
-                        at: at.0,
-                        by,
-                        agency_id,
-                        what: ChangeWhat::parse(&what)?,
-                        years,
-                        added: n(added),
-                        removed: n(removed),
-                        changed: n(changed),
-                        note,
-                        details: serde_json::from_str(&details)?,
+            .map(|r| {
+                let years = r
+                    .years
+                    .split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(|s| {
+                        s.parse::<i32>()
+                            .map_err(|_| StoreError::Corrupt(format!("years {:?}", r.years)))
                     })
-                },
-            )
+                    .collect::<StoreResult<Vec<_>>>()?;
+                let n = |v: i32| u32::try_from(v).unwrap_or(0);
+                Ok(CalendarChange {
+                    id: r.id,
+                    at: r.changed_at.0,
+                    by: r.changed_by,
+                    agency_id: r.agency_id,
+                    what: ChangeWhat::parse(&r.what)?,
+                    years,
+                    added: n(r.added),
+                    removed: n(r.removed),
+                    changed: n(r.changed),
+                    note: r.note,
+                    details: serde_json::from_str(&r.details)?,
+                })
+            })
             .collect()
     }
 }

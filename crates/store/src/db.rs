@@ -113,31 +113,15 @@ pub struct Db {
 }
 
 /// Runs `$body` with `$p` bound to the engine's read pool (`read`) or write pool (`write`),
-/// and `$e` to the [`Engine`].
+/// and `$e` to the [`Engine`]. PostgreSQL has one pool for both.
 macro_rules! on_pool {
-    ($db:expr, read, |$p:ident, $e:ident| $body:expr) => {
+    ($db:expr, $pool:ident, |$p:ident, $e:ident| $body:expr) => {
         match &$db.pools {
-            $crate::db::Pools::Sqlite { read, .. } => {
-                let $p = read;
+            $crate::db::Pools::Sqlite { $pool: $p, .. } => {
                 let $e = $crate::db::Engine::Sqlite;
                 $body
             }
-            $crate::db::Pools::Postgres(pg) => {
-                let $p = pg;
-                let $e = $crate::db::Engine::Postgres;
-                $body
-            }
-        }
-    };
-    ($db:expr, write, |$p:ident, $e:ident| $body:expr) => {
-        match &$db.pools {
-            $crate::db::Pools::Sqlite { write, .. } => {
-                let $p = write;
-                let $e = $crate::db::Engine::Sqlite;
-                $body
-            }
-            $crate::db::Pools::Postgres(pg) => {
-                let $p = pg;
+            $crate::db::Pools::Postgres($p) => {
                 let $e = $crate::db::Engine::Postgres;
                 $body
             }

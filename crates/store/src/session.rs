@@ -12,7 +12,7 @@ use crate::{
     codec::DbTime,
     db::{Db, on_pool, with_tx},
     error::{StoreError, StoreResult},
-    identity::{USER_COLUMNS, User},
+    identity::{User, UserStore},
 };
 
 /// How far a session got through authentication.
@@ -232,32 +232,74 @@ pub trait SessionStore: Send + Sync {
     async fn purge_expired(&self, now: Timestamp, idle_cutoff: Timestamp) -> StoreResult<u64>;
 }
 
-type SessionRow = (String, String, String, String, DbTime, DbTime, DbTime);
+/// A row of `sessions`, as [`SessionStore::session`] reads it.
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    id_hash: String,
+    user_id: String,
+    level: String,
+    csrf_token: String,
+    created_at: DbTime,
+    last_seen_at: DbTime,
+    expires_at: DbTime,
+}
 
-type TokenRow = (
-    String,
-    String,
-    String,
-    String,
-    DbTime,
-    Option<DbTime>,
-    Option<DbTime>,
-    Option<DbTime>,
-);
+/// A row of [`TOKEN_COLUMNS`].
+#[derive(sqlx::FromRow)]
+struct TokenRow {
+    id: String,
+    user_id: String,
+    name: String,
+    scopes: String,
+    created_at: DbTime,
+    expires_at: Option<DbTime>,
+    last_used_at: Option<DbTime>,
+    revoked_at: Option<DbTime>,
+}
 
 const TOKEN_COLUMNS: &str =
     "t.id, t.user_id, t.name, t.scopes, t.created_at, t.expires_at, t.last_used_at, t.revoked_at";
 
-fn to_token(r: TokenRow) -> ApiTokenInfo {
-    ApiTokenInfo {
-        id: r.0,
-        user_id: r.1,
-        name: r.2,
-        scopes: r.3,
-        created_at: r.4.0,
-        expires_at: r.5.map(|t| t.0),
-        last_used_at: r.6.map(|t| t.0),
-        revoked_at: r.7.map(|t| t.0),
+impl From<TokenRow> for ApiTokenInfo {
+    fn from(r: TokenRow) -> Self {
+        Self {
+            id: r.id,
+            user_id: r.user_id,
+            name: r.name,
+            scopes: r.scopes,
+            created_at: r.created_at.0,
+            expires_at: r.expires_at.map(|t| t.0),
+            last_used_at: r.last_used_at.map(|t| t.0),
+            revoked_at: r.revoked_at.map(|t| t.0),
+        }
+    }
+}
+
+/// A row of `oidc_flows`.
+#[derive(sqlx::FromRow)]
+struct FlowRow {
+    id_hash: String,
+    provider: String,
+    state: String,
+    nonce: String,
+    pkce_verifier: String,
+    return_to: Option<String>,
+    created_at: DbTime,
+    expires_at: DbTime,
+}
+
+impl From<FlowRow> for OidcFlow {
+    fn from(r: FlowRow) -> Self {
+        Self {
+            id_hash: r.id_hash,
+            provider: r.provider,
+            state: r.state,
+            nonce: r.nonce,
+            pkce_verifier: r.pkce_verifier,
+            return_to: r.return_to,
+            created_at: r.created_at.0,
+            expires_at: r.expires_at.0,
+        }
     }
 }
 
@@ -297,39 +339,29 @@ impl SessionStore for Db {
     }
 
     async fn session(&self, id_hash: &str) -> StoreResult<Option<SessionRecord>> {
-        let row: Option<(SessionRow, crate::identity::UserRow)> = on_pool!(self, read, |p, _e| {
-            let session: Option<SessionRow> = sqlx::query_as(
+        let session: Option<SessionRow> = on_pool!(self, read, |p, _e| {
+            sqlx::query_as(
                 "SELECT id_hash, user_id, level, csrf_token, created_at, last_seen_at, expires_at \
                  FROM sessions WHERE id_hash = $1",
             )
             .bind(id_hash)
             .fetch_optional(p)
-            .await?;
-            match session {
-                None => None,
-                Some(s) => {
-                    let user: Option<crate::identity::UserRow> =
-                        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                            "SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"
-                        )))
-                        .bind(&s.1)
-                        .fetch_optional(p)
-                        .await?;
-                    user.map(|u| (s, u))
-                }
-            }
+            .await?
         });
-        let Some(((id_hash, _, level, csrf, created, seen, expires), user)) = row else {
+        let Some(s) = session else {
+            return Ok(None);
+        };
+        let Some(user) = self.user(&s.user_id).await? else {
             return Ok(None);
         };
         Ok(Some(SessionRecord {
-            id_hash,
-            user: User::try_from(user)?,
-            level: SessionLevel::parse(&level)?,
-            csrf_token: csrf,
-            created_at: created.0,
-            last_seen_at: seen.0,
-            expires_at: expires.0,
+            id_hash: s.id_hash,
+            user,
+            level: SessionLevel::parse(&s.level)?,
+            csrf_token: s.csrf_token,
+            created_at: s.created_at.0,
+            last_seen_at: s.last_seen_at.0,
+            expires_at: s.expires_at.0,
         }))
     }
 
@@ -420,29 +452,21 @@ impl SessionStore for Db {
     }
 
     async fn api_token(&self, token_hash: &str) -> StoreResult<Option<(ApiTokenInfo, User)>> {
-        let row: Option<(TokenRow, crate::identity::UserRow)> = on_pool!(self, read, |p, _e| {
-            let token: Option<TokenRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        let token: Option<TokenRow> = on_pool!(self, read, |p, _e| {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {TOKEN_COLUMNS} FROM api_tokens t WHERE t.token_hash = $1"
             )))
             .bind(token_hash)
             .fetch_optional(p)
-            .await?;
-            match token {
-                None => None,
-                Some(t) => {
-                    let user: Option<crate::identity::UserRow> =
-                        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                            "SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"
-                        )))
-                        .bind(&t.1)
-                        .fetch_optional(p)
-                        .await?;
-                    user.map(|u| (t, u))
-                }
-            }
+            .await?
         });
-        row.map(|(t, u)| Ok((to_token(t), User::try_from(u)?)))
-            .transpose()
+        let Some(t) = token else {
+            return Ok(None);
+        };
+        Ok(self
+            .user(&t.user_id)
+            .await?
+            .map(|user| (ApiTokenInfo::from(t), user)))
     }
 
     async fn touch_api_token(&self, id: &str, now: Timestamp) -> StoreResult<()> {
@@ -492,7 +516,7 @@ impl SessionStore for Db {
             .fetch_all(p)
             .await?
         });
-        Ok(rows.into_iter().map(to_token).collect())
+        Ok(rows.into_iter().map(ApiTokenInfo::from).collect())
     }
 
     async fn create_oidc_flow(&self, f: &OidcFlow) -> StoreResult<()> {
@@ -516,16 +540,6 @@ impl SessionStore for Db {
     }
 
     async fn take_oidc_flow(&self, id_hash: &str, now: Timestamp) -> StoreResult<Option<OidcFlow>> {
-        type FlowRow = (
-            String,
-            String,
-            String,
-            String,
-            String,
-            Option<String>,
-            DbTime,
-            DbTime,
-        );
         let row: Option<FlowRow> = with_tx!(self, |tx, _e| {
             sqlx::query_as(
                 "DELETE FROM oidc_flows WHERE id_hash = $1 RETURNING id_hash, provider, state, \
@@ -535,18 +549,7 @@ impl SessionStore for Db {
             .fetch_optional(&mut *tx)
             .await?
         });
-        Ok(row
-            .map(|r| OidcFlow {
-                id_hash: r.0,
-                provider: r.1,
-                state: r.2,
-                nonce: r.3,
-                pkce_verifier: r.4,
-                return_to: r.5,
-                created_at: r.6.0,
-                expires_at: r.7.0,
-            })
-            .filter(|f| f.expires_at > now))
+        Ok(row.map(OidcFlow::from).filter(|f| f.expires_at > now))
     }
 
     async fn purge_expired(&self, now: Timestamp, idle_cutoff: Timestamp) -> StoreResult<u64> {

@@ -296,6 +296,9 @@ pub struct Requirement {
     pub agency: String,
     /// Whether the owning applicant may take it too.
     pub owner_may: bool,
+    /// Whether an official holding the permission may take it: not for what only the
+    /// applicant can say (their supplement sent online, their rating).
+    pub officials_may: bool,
 }
 
 fn step_kind(d: &Dossier) -> Option<StepKind> {
@@ -310,6 +313,7 @@ pub fn requirement(d: &Dossier, kind: ActionKind, consulted: Option<&str>) -> Re
         permission,
         agency: agency.to_owned(),
         owner_may: false,
+        officials_may: true,
     };
     let current = d.current_agency.as_str();
     let competent = d.competent_agency.as_str();
@@ -352,6 +356,7 @@ pub fn requirement(d: &Dossier, kind: ActionKind, consulted: Option<&str>) -> Re
         // supplement with `supplement_received`).
         ActionKind::SubmitSupplement | ActionKind::Rate => Requirement {
             owner_may: true,
+            officials_may: false,
             ..at(P::DossierReceive, &d.receiving_agency)
         },
     }

@@ -346,24 +346,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::agency::AgencyKind;
-
-    fn agency(id: &str, parent: Option<&str>) -> Agency {
-        Agency {
-            id: id.into(),
-            name: format!("Cơ quan {id}"),
-            short_name: None,
-            kind: AgencyKind::Department,
-            parent: parent.map(Into::into),
-            identifier: None,
-            identifier_status: None,
-            admin_unit_code: None,
-            valid_from: date(2025, 7, 1),
-            valid_to: None,
-            successors: vec![],
-            address: None,
-        }
-    }
+    use crate::testkit::agency;
 
     /// bn ─┬ bn.ttpvhcc
     ///     ├ bn.stp

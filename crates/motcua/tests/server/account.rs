@@ -397,7 +397,7 @@ async fn officials_turn_on_two_factor_authentication(s: &Server) {
 on_both!(officials_turn_on_two_factor_authentication);
 
 /// Password-reset links, and sessions, against a clock the test moves.
-async fn expiry(engine: &'static str) {
+async fn links_and_sessions_expire(engine: &'static str) {
     let clock = Arc::new(FixedClock::new(NOW.parse().unwrap()));
     let s = &start_server(engine, None, clock.clone(), |_| {});
     let at = |minutes: i64| {
@@ -524,18 +524,4 @@ async fn expiry(engine: &'static str) {
     );
 }
 
-mod links_and_sessions_expire {
-    #[tokio::test]
-    async fn sqlite() {
-        super::expiry("sqlite").await;
-    }
-
-    #[tokio::test]
-    #[cfg_attr(
-        not(motcua_pg),
-        ignore = "PostgreSQL skipped: set MOTCUA_TEST_PG_URL=postgres://… and rebuild to run"
-    )]
-    async fn postgres() {
-        super::expiry("postgres").await;
-    }
-}
+on_both!(engine links_and_sessions_expire);

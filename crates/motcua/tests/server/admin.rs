@@ -1,9 +1,6 @@
 //! Administration through the API and the command line: officials, grants, the audit log.
 
-use std::{
-    io::Write,
-    process::{Command, Stdio},
-};
+use std::process::Stdio;
 
 use motcua_core::identity::Role;
 use reqwest::{Method, StatusCode};
@@ -11,8 +8,8 @@ use serde_json::{Value, json};
 
 use crate::{
     Server, on_both,
-    security::{bearer, token},
-    support::{PASSWORD, audit, official, unique},
+    security::bearer,
+    support::{PASSWORD, api_token, audit, motcua_in, official, run_motcua, unique},
 };
 
 async fn grants_are_managed_through_the_api_and_audited(s: &Server) {
@@ -23,7 +20,7 @@ async fn grants_are_managed_through_the_api_and_audited(s: &Server) {
         Some((Role::Administrator, "bn", true, None)),
     )
     .await;
-    let (t, _) = token(s, &admin, None).await;
+    let (t, _) = api_token(&s.base, &admin, None).await;
     let api = |p: &str| format!("{}/api/v1{p}", s.base);
 
     // A new official.
@@ -83,7 +80,7 @@ async fn grants_are_managed_through_the_api_and_audited(s: &Server) {
         assert_eq!(r.json::<Value>().await.unwrap()["error"]["code"], code);
     }
     // The new official now holds the permission for that procedure only.
-    let (ut, _) = token(s, &username, None).await;
+    let (ut, _) = api_token(&s.base, &username, None).await;
     let me: Value = bearer(Method::GET, &api("/me"), &ut)
         .send()
         .await
@@ -153,7 +150,7 @@ async fn administrators_cannot_give_themselves_power(s: &Server) {
         Some((Role::Administrator, "bn", true, None)),
     )
     .await;
-    let (t, _) = token(s, &admin, None).await;
+    let (t, _) = api_token(&s.base, &admin, None).await;
     let api = |p: &str| format!("{}/api/v1{p}", s.base);
     let grants_of = |id: String| {
         let t = t.clone();
@@ -205,7 +202,7 @@ async fn administrators_cannot_give_themselves_power(s: &Server) {
         Some((Role::Administrator, "bn.x07210", false, None)),
     )
     .await;
-    let (wt, _) = token(s, &ward_admin, None).await;
+    let (wt, _) = api_token(&s.base, &ward_admin, None).await;
     let (_, stranger_id) = official(s, "lac", "bn.stp", None).await;
     // It cannot even list that official …
     let listed: Value = bearer(Method::GET, &api("/users"), &wt)
@@ -272,14 +269,12 @@ async fn administrators_cannot_give_themselves_power(s: &Server) {
 }
 on_both!(administrators_cannot_give_themselves_power);
 
-async fn auditors_read_the_log_within_their_scope(s: &Server) {
-    // The province's auditor sees events about agencies and events about no agency.
-    let (auditor, _) = official(s, "aud", "bn.ttr", Some((Role::Auditor, "bn", true, None))).await;
-    let (t, _) = token(s, &auditor, None).await;
+/// The audit log as the API shows it to the holder of `token`.
+async fn audit_log(s: &Server, token: &str) -> Vec<Value> {
     let events: Value = bearer(
         Method::GET,
         &format!("{}/api/v1/audit?limit=1000", s.base),
-        &t,
+        token,
     )
     .send()
     .await
@@ -287,7 +282,14 @@ async fn auditors_read_the_log_within_their_scope(s: &Server) {
     .json()
     .await
     .unwrap();
-    let events = events.as_array().unwrap();
+    events.as_array().unwrap().clone()
+}
+
+async fn auditors_read_the_log_within_their_scope(s: &Server) {
+    // The province's auditor sees events about agencies and events about no agency.
+    let (auditor, _) = official(s, "aud", "bn.ttr", Some((Role::Auditor, "bn", true, None))).await;
+    let (t, _) = api_token(&s.base, &auditor, None).await;
+    let events = audit_log(s, &t).await;
     assert!(
         events.iter().any(|e| e["agency_id"].is_null()),
         "unscoped events"
@@ -301,7 +303,7 @@ async fn auditors_read_the_log_within_their_scope(s: &Server) {
         Some((Role::Auditor, "bn.stp", false, None)),
     )
     .await;
-    let (t, _) = token(s, &local, None).await;
+    let (t, _) = api_token(&s.base, &local, None).await;
     // Something to see there.
     official(
         s,
@@ -310,18 +312,7 @@ async fn auditors_read_the_log_within_their_scope(s: &Server) {
         Some((Role::Clerk, "bn.stp", false, None)),
     )
     .await;
-    let events: Value = bearer(
-        Method::GET,
-        &format!("{}/api/v1/audit?limit=1000", s.base),
-        &t,
-    )
-    .send()
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
-    let events = events.as_array().unwrap();
+    let events = audit_log(s, &t).await;
     assert!(!events.is_empty());
     assert!(
         events.iter().all(|e| e["agency_id"] == "bn.stp"),
@@ -335,7 +326,7 @@ async fn auditors_read_the_log_within_their_scope(s: &Server) {
         Some((Role::Clerk, "bn.stp", false, None)),
     )
     .await;
-    let (t, _) = token(s, &clerk, None).await;
+    let (t, _) = api_token(&s.base, &clerk, None).await;
     let r = bearer(Method::GET, &format!("{}/api/v1/audit", s.base), &t)
         .send()
         .await
@@ -344,46 +335,15 @@ async fn auditors_read_the_log_within_their_scope(s: &Server) {
 }
 on_both!(auditors_read_the_log_within_their_scope);
 
-fn motcua(dir: &std::path::Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_motcua"));
-    c.env_remove("MOTCUA_DATABASE_URL")
-        .env("RUST_LOG", "warn")
-        .arg("--data-dir")
-        .arg(dir);
-    c
-}
-
-fn run(dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> (i32, String) {
-    let mut child = motcua(dir)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(text) = stdin {
-        writeln!(child.stdin.take().unwrap(), "{text}").unwrap();
-    }
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
-}
-
 /// The first administrator of an installation comes from the command line.
 #[test]
 fn officials_and_grants_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     // An installation without demo data has agencies only after an import; the demo has them.
-    let (code, out) = run(d, &["migrate"], None);
+    let (code, out) = run_motcua(d, &["migrate"], None);
     assert_eq!(code, 0, "{out}");
-    let (code, out) = run(
+    let (code, out) = run_motcua(
         d,
         &[
             "user",
@@ -406,7 +366,7 @@ fn officials_and_grants_from_the_command_line() {
         .local_addr()
         .unwrap()
         .port();
-    let mut server = motcua(&data)
+    let mut server = motcua_in(&data)
         .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -427,14 +387,14 @@ fn officials_and_grants_from_the_command_line() {
     }
     let _ = server.kill();
     let _ = server.wait();
-    let (code, ready) = run(&data, &["user", "grants", "admin"], None);
+    let (code, ready) = run_motcua(&data, &["user", "grants", "admin"], None);
     assert_eq!(code, 0, "{ready}");
     assert!(
         ready.contains("administrator") && ready.contains("bn"),
         "{ready}"
     );
 
-    let (code, out) = run(
+    let (code, out) = run_motcua(
         &data,
         &[
             "user",
@@ -453,7 +413,7 @@ fn officials_and_grants_from_the_command_line() {
         !out.contains("một mật khẩu"),
         "a given password is not echoed"
     );
-    let (code, out) = run(
+    let (code, out) = run_motcua(
         &data,
         &[
             "user",
@@ -471,7 +431,7 @@ fn officials_and_grants_from_the_command_line() {
         out.contains("Mật khẩu (chỉ hiện một lần):"),
         "a generated password is shown once"
     );
-    let (code, out) = run(
+    let (code, out) = run_motcua(
         &data,
         &[
             "user",
@@ -488,44 +448,44 @@ fn officials_and_grants_from_the_command_line() {
         None,
     );
     assert_eq!(code, 0, "{out}");
-    let (code, out) = run(
+    let (code, out) = run_motcua(
         &data,
         &["user", "grant", "thu", "pope", "--agency", "bn.stp"],
         None,
     );
     assert_ne!(code, 0);
     assert!(out.contains("receiving_officer"), "lists the roles: {out}");
-    let (_, list) = run(&data, &["user", "grants", "thu"], None);
+    let (_, list) = run_motcua(&data, &["user", "grants", "thu"], None);
     assert!(
         list.contains("handling_officer") && list.contains("2026-01-01 – 2026-12-31"),
         "{list}"
     );
     let grant_id = list.split_whitespace().next().unwrap().to_owned();
-    let (code, out) = run(&data, &["user", "revoke", &grant_id], None);
+    let (code, out) = run_motcua(&data, &["user", "revoke", &grant_id], None);
     assert_eq!(code, 0, "{out}");
-    let (code, _) = run(&data, &["user", "revoke", &grant_id], None);
+    let (code, _) = run_motcua(&data, &["user", "revoke", &grant_id], None);
     assert_eq!(code, 2, "already revoked");
-    let (_, list) = run(&data, &["user", "grants", "thu"], None);
+    let (_, list) = run_motcua(&data, &["user", "grants", "thu"], None);
     assert!(list.contains("[đã thu hồi]"), "{list}");
-    let (code, out) = run(
+    let (code, out) = run_motcua(
         &data,
         &["user", "reset-password", "thu", "--password-stdin"],
         Some("ngắn"),
     );
     assert_ne!(code, 0, "the password policy applies: {out}");
-    let (code, out) = run(
+    let (code, out) = run_motcua(
         &data,
         &["user", "reset-password", "thu", "--password-stdin"],
         Some("mật khẩu mới đủ dài"),
     );
     assert_eq!(code, 0, "{out}");
-    let (code, out) = run(&data, &["user", "disable", "thu"], None);
+    let (code, out) = run_motcua(&data, &["user", "disable", "thu"], None);
     assert_eq!(code, 0, "{out}");
 
     // Every change is in the audit log, whose chain verifies.
-    let (code, out) = run(&data, &["audit", "seal"], None);
+    let (code, out) = run_motcua(&data, &["audit", "seal"], None);
     assert_eq!(code, 0, "{out}");
-    let (code, out) = run(&data, &["audit", "verify"], None);
+    let (code, out) = run_motcua(&data, &["audit", "verify"], None);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("chuỗi toàn vẹn"), "{out}");
     assert!(out.contains("Chưa niêm phong:       0"), "{out}");

@@ -3,18 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::{Server, client, on_both};
-
-async fn get(s: &Server, path: &str) -> (StatusCode, Value) {
-    let r = client()
-        .get(format!("{}{path}", s.base))
-        .send()
-        .await
-        .unwrap();
-    let status = r.status();
-    let body = r.json::<Value>().await.unwrap_or(Value::Null);
-    (status, body)
-}
+use crate::{Server, client, on_both, support::get};
 
 fn codes(body: &Value) -> Vec<&str> {
     body["items"]

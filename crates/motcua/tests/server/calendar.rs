@@ -12,17 +12,12 @@ use motcua_store::{AgencyStore, ChangeMeta, Db};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::{Server, api::urlencode, client, on_both};
-
-async fn get(s: &Server, path: &str) -> (StatusCode, Value) {
-    let r = client()
-        .get(format!("{}{path}", s.base))
-        .send()
-        .await
-        .unwrap();
-    let status = r.status();
-    (status, r.json::<Value>().await.unwrap_or(Value::Null))
-}
+use crate::{
+    Server,
+    api::urlencode,
+    client, on_both,
+    support::{self, get},
+};
 
 async fn due(s: &Server, received: &str, amount: &str, unit: &str, agency: Option<&str>) -> Value {
     let mut path = format!(
@@ -513,22 +508,11 @@ async fn agency_override_changes_only_that_agency(s: &Server) {
 }
 on_both!(agency_override_changes_only_that_agency);
 
+/// A page, with "/" unescaped: the templates escape it in text, and the tests compare with
+/// dates as people read them.
 async fn page(s: &Server, path: &str) -> (StatusCode, String) {
-    let r = client()
-        .get(format!("{}{path}", s.base))
-        .send()
-        .await
-        .unwrap();
-    let status = r.status();
-    assert!(
-        r.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/html"),
-        "{path} is HTML"
-    );
-    // The templates escape "/" in text; compare with dates as people read them.
-    (status, r.text().await.unwrap().replace("&#x2f;", "/"))
+    let (status, html) = support::page(s, path).await;
+    (status, html.replace("&#x2f;", "/"))
 }
 
 async fn calendar_pages_render(s: &Server) {
@@ -644,18 +628,4 @@ async fn official_years_are_stored_without_demo_data(engine: &'static str) {
     db.close().await;
 }
 
-mod official_years_are_stored_without_demo_data {
-    #[tokio::test]
-    async fn sqlite() {
-        super::official_years_are_stored_without_demo_data("sqlite").await;
-    }
-
-    #[tokio::test]
-    #[cfg_attr(
-        not(motcua_pg),
-        ignore = "PostgreSQL skipped: set MOTCUA_TEST_PG_URL=postgres://… and rebuild to run"
-    )]
-    async fn postgres() {
-        super::official_years_are_stored_without_demo_data("postgres").await;
-    }
-}
+on_both!(engine official_years_are_stored_without_demo_data);

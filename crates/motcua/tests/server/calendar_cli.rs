@@ -1,21 +1,20 @@
 //! `motcua calendar …`, run as an administrator runs it: compute, look up, and publish next
 //! year's calendar with export → edit → import.
 
-use std::{
-    path::Path,
-    process::{Command, Output},
-};
+use std::{path::Path, process::Output};
 
-use motcua_core::agency::{Agency, AgencyKind};
+use motcua_core::{
+    agency::{Agency, AgencyKind},
+    testkit,
+};
 use motcua_store::{AgencyStore, Db, DbConfig, SqliteDurability};
 
+use crate::support;
+
+/// Runs a command as the operator `alice` (the change log records her).
 fn motcua(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .env_remove("MOTCUA_DATABASE_URL")
-        .env("RUST_LOG", "warn")
+    support::motcua_in(data)
         .env("USER", "alice")
-        .arg("--data-dir")
-        .arg(data)
         .args(args)
         .output()
         .unwrap()
@@ -295,18 +294,8 @@ fn agency_days_and_office_hours_from_the_command_line() {
         .await
         .unwrap();
         let agency = |id: &str, parent: Option<&str>, kind| Agency {
-            id: id.into(),
-            name: format!("Cơ quan {id}"),
-            short_name: None,
             kind,
-            parent: parent.map(Into::into),
-            identifier: None,
-            identifier_status: None,
-            admin_unit_code: None,
-            valid_from: jiff::civil::date(2025, 7, 1),
-            valid_to: None,
-            successors: vec![],
-            address: None,
+            ..testkit::agency(id, parent)
         };
         db.upsert_agencies(
             &[

@@ -6,11 +6,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-fn motcua() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_motcua"));
-    c.env_remove("MOTCUA_DATABASE_URL").env("RUST_LOG", "warn");
-    c
-}
+use crate::support::motcua;
 
 #[test]
 fn import_command_reports_and_signals_rejected_rows() {

@@ -7,27 +7,10 @@ use serde_json::{Value, json};
 use crate::{
     Server, on_both,
     security::bearer,
-    support::{Browser, PASSWORD, audit, official},
+    support::Browser,
+    support::{api_token, audit, official},
 };
-use motcua::demo::DEMO_PASSWORD;
 use motcua_core::identity::Role;
-
-/// A bearer token for a demo account (password `motcua-demo`) or a test account.
-async fn token(s: &Server, username: &str) -> String {
-    let demo =
-        username == "citizen1" || motcua::demo::DEMO_OFFICIALS.iter().any(|o| o.0 == username);
-    let password = if demo { DEMO_PASSWORD } else { PASSWORD };
-    let r = crate::client()
-        .post(format!("{}/api/v1/auth/token", s.base))
-        .header("x-forwarded-for", Browser::fresh().ip)
-        .json(&json!({"username": username, "password": password, "name": "test"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED, "token for {username}");
-    let v: Value = r.json().await.unwrap();
-    v["token"].as_str().unwrap().to_owned()
-}
 
 async fn call(
     s: &Server,
@@ -146,7 +129,7 @@ async fn ok(s: &Server, tok: &str, code: &str, action: &str, body: Value) -> Val
 }
 
 async fn through_every_step(s: &Server) {
-    let citizen = token(s, "citizen1").await;
+    let citizen = api_token(&s.base, "citizen1", None).await.0;
     let body = submission(s, &citizen).await;
     let key = uuid::Uuid::now_v7().to_string();
     let post = |b: &Value| {
@@ -190,12 +173,28 @@ async fn through_every_step(s: &Server) {
         StatusCode::CONFLICT
     );
 
-    // Public lookup: status and appointment only.
-    let r = crate::client()
-        .get(format!("{}/api/v1/lookup/{code}", s.base))
-        .send()
-        .await
-        .unwrap();
+    // Public lookup: status and appointment only, for whoever holds the receipt (its lookup
+    // key) or knows the applicant (the last four digits of the phone); a code alone, or with a
+    // wrong factor, is answered like an unknown code.
+    let lookup = |k: &str| {
+        crate::client()
+            .get(format!("{}/api/v1/lookup/{code}?k={k}", s.base))
+            .header("x-forwarded-for", Browser::fresh().ip)
+            .send()
+    };
+    let lookup_key = first["lookup_key"].as_str().unwrap().to_owned();
+    assert_eq!(lookup_key.len(), 8, "{first}");
+    assert_eq!(
+        again["lookup_key"], first["lookup_key"],
+        "a replay shows the same key"
+    );
+    for wrong in ["", "0000", "ZZZZZZZZ"] {
+        let r = lookup(wrong).await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{wrong:?}");
+    }
+    let r = lookup("5678").await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = lookup(&lookup_key.to_lowercase()).await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let pub_view: Value = r.json().await.unwrap();
     assert_eq!(pub_view["national_status"], 1);
@@ -204,7 +203,7 @@ async fn through_every_step(s: &Server) {
         "nothing personal"
     );
 
-    let receiver = token(s, "receiver1").await;
+    let receiver = api_token(&s.base, "receiver1", None).await.0;
     let (st, v) = call(
         s,
         Method::GET,
@@ -242,7 +241,7 @@ async fn through_every_step(s: &Server) {
     // A stale revision is refused; an action the state does not allow lists the allowed ones.
     let (st, _) = act(s, &receiver, &code, "forward", json!({"revision": 0})).await;
     assert_eq!(st, StatusCode::CONFLICT);
-    let leader = token(s, "leader1").await;
+    let leader = api_token(&s.base, "leader1", None).await.0;
     let (st, e) = act(s, &leader, &code, "approve", json!({})).await;
     assert_eq!(st, StatusCode::CONFLICT);
     assert_eq!(e["error"]["code"], "illegal_transition");
@@ -261,7 +260,7 @@ async fn through_every_step(s: &Server) {
         json!({"note": "Chuyển UBND phường"}),
     )
     .await;
-    let unithead = token(s, "unithead1").await;
+    let unithead = api_token(&s.base, "unithead1", None).await.0;
     let v = ok(
         s,
         &unithead,
@@ -271,7 +270,7 @@ async fn through_every_step(s: &Server) {
     )
     .await;
     assert_eq!(v["dossier"]["assignee"]["name"], "Lê Văn Cường");
-    let handler = token(s, "handler1").await;
+    let handler = api_token(&s.base, "handler1", None).await.0;
     let v = ok(s, &handler, &code, "forward", json!({})).await;
     assert_eq!(v["current_step"]["kind"], "approve");
     // A handler can never approve: 403, and the refusal is audited.
@@ -279,7 +278,7 @@ async fn through_every_step(s: &Server) {
     assert_eq!(st, StatusCode::FORBIDDEN);
     assert!(!audit(s, "permission.denied", None).await.is_empty());
     ok(s, &leader, &code, "approve", json!({"note": "Đồng ý"})).await;
-    let clerk = token(s, "clerk1").await;
+    let clerk = api_token(&s.base, "clerk1", None).await.0;
     let v = ok(
         s,
         &clerk,
@@ -335,9 +334,74 @@ async fn through_every_step(s: &Server) {
     assert_eq!(st, StatusCode::OK);
     assert_eq!(
         v["actions"],
-        json!([]),
-        "nothing left for the applicant to do"
+        json!(["rate"]),
+        "nothing left for the applicant to do but rate the service"
     );
+    // Routing inside the agency stays inside it; the applicant's timeline has its own steps.
+    let actions: Vec<&str> = v["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["action"].as_str().unwrap())
+        .collect();
+    assert!(
+        actions.contains(&"submit") && actions.contains(&"return_result"),
+        "{actions:?}"
+    );
+    assert!(
+        !actions
+            .iter()
+            .any(|a| ["assign", "forward", "approve"].contains(a)),
+        "{actions:?}"
+    );
+    // The rating: the overall level is required; it may be changed within the week.
+    let (st, e) = act(
+        s,
+        &citizen,
+        &code,
+        "rate",
+        json!({"rating": {"levels": {"attitude": "satisfied"}}}),
+    )
+    .await;
+    assert_eq!(
+        (st, e["error"]["field"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("rating.levels.overall")
+        )
+    );
+    ok(
+        s,
+        &citizen,
+        &code,
+        "rate",
+        json!({"rating": {"levels": {"overall": "not_satisfied"}}}),
+    )
+    .await;
+    let v = ok(
+        s,
+        &citizen,
+        &code,
+        "rate",
+        json!({"rating": {"levels": {"overall": "very_satisfied", "attitude": "very_satisfied"},
+                          "comment": "Cán bộ hướng dẫn tận tình"}}),
+    )
+    .await;
+    assert_eq!(
+        v["dossier"]["rating"]["rating"]["levels"]["overall"],
+        "very_satisfied"
+    );
+    assert_eq!(v["dossier"]["status"], "returned");
+    // Nobody else rates it.
+    let (st, _) = act(
+        s,
+        &receiver,
+        &code,
+        "rate",
+        json!({"rating": {"levels": {"overall": "satisfied"}}}),
+    )
+    .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
     let file = first_file(&v);
     let r = bearer(
         Method::GET,
@@ -360,11 +424,114 @@ async fn through_every_step(s: &Server) {
 }
 on_both!(through_every_step);
 
+/// A supplement asked during handling, sent by the applicant online into the same dossier and
+/// confirmed by the unit that asked; what the applicant sees of the officials' work.
+async fn the_applicant_sends_the_supplement_online(s: &Server) {
+    let citizen = api_token(&s.base, "citizen1", None).await.0;
+    let receiver = api_token(&s.base, "receiver1", None).await.0;
+    let head = api_token(&s.base, "unithead1", None).await.0;
+    let handler = api_token(&s.base, "handler1", None).await.0;
+    let code = submit(s, &citizen).await;
+    ok(s, &receiver, &code, "accept", json!({})).await;
+    ok(s, &receiver, &code, "forward", json!({})).await;
+    ok(s, &head, &code, "assign", json!({"assignee": "handler1"})).await;
+    ok(
+        s,
+        &handler,
+        &code,
+        "comment",
+        json!({"text": "Nghi giả chữ ký, cần đối chiếu"}),
+    )
+    .await;
+    ok(
+        s,
+        &handler,
+        &code,
+        "comment",
+        json!({"text": "Hồ sơ đang được xác minh", "public": true}),
+    )
+    .await;
+    ok(
+        s,
+        &handler,
+        &code,
+        "request_supplement",
+        json!({"items": [{"component": "Giấy chứng sinh", "reason": "Bản chụp mờ"}]}),
+    )
+    .await;
+    let (st, v) = call(
+        s,
+        Method::GET,
+        &format!("/api/v1/dossiers/{code}"),
+        &citizen,
+        None,
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    let seen = v["history"].to_string();
+    assert!(seen.contains("Hồ sơ đang được xác minh"), "{seen}");
+    assert!(
+        !seen.contains("Nghi giả chữ ký"),
+        "an internal comment reached the applicant"
+    );
+    assert!(
+        v["actions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("submit_supplement")),
+        "{}",
+        v["actions"]
+    );
+    // The officials see everything.
+    let (_, o) = call(
+        s,
+        Method::GET,
+        &format!("/api/v1/dossiers/{code}"),
+        &handler,
+        None,
+    )
+    .await;
+    assert!(o["history"].to_string().contains("Nghi giả chữ ký"));
+    // Which component the request is about: the one document every applicant submits.
+    let index = v["dossier"]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|c| c["required"] == true)
+        .unwrap();
+    let file = upload(s, &citizen).await;
+    let (st, e) = act(s, &citizen, &code, "submit_supplement", json!({})).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let v = ok(
+        s,
+        &citizen,
+        &code,
+        "submit_supplement",
+        json!({"components": [{"index": index, "files": [file]}], "note": "Đã chụp lại"}),
+    )
+    .await;
+    assert_eq!(v["dossier"]["status"], "supplemented");
+    assert_eq!(v["national_status"], 5);
+    // The desk did not ask; the unit that asked checks it.
+    let (st, _) = act(s, &receiver, &code, "supplement_received", json!({})).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let v = ok(s, &handler, &code, "supplement_received", json!({})).await;
+    assert_eq!(v["dossier"]["status"], "processing");
+    assert_eq!(
+        v["dossier"]["components"][index]["files"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+on_both!(the_applicant_sends_the_supplement_online);
+
 async fn supplements_apologies_and_endings(s: &Server) {
-    let citizen = token(s, "citizen1").await;
-    let receiver = token(s, "receiver1").await;
-    let leader = token(s, "leader1").await;
-    let handler = token(s, "handler1").await;
+    let citizen = api_token(&s.base, "citizen1", None).await.0;
+    let receiver = api_token(&s.base, "receiver1", None).await.0;
+    let leader = api_token(&s.base, "leader1", None).await.0;
+    let handler = api_token(&s.base, "handler1", None).await.0;
 
     // Intake supplement, then the supplement arrives and the desk accepts.
     let code = submit(s, &citizen).await;
@@ -455,7 +622,7 @@ async fn supplements_apologies_and_endings(s: &Server) {
     )
     .await;
     assert_eq!(v["dossier"]["consultations"][0]["agency"], "bn.stp");
-    let handler2 = token(s, "handler2").await;
+    let handler2 = api_token(&s.base, "handler2", None).await.0;
     let (st, v) = call(
         s,
         Method::GET,
@@ -503,14 +670,14 @@ async fn supplements_apologies_and_endings(s: &Server) {
     )
     .await;
     assert_eq!(v["dossier"]["current_agency"], "bn.ttpvhcc");
-    let receiver2 = token(s, "receiver2").await;
+    let receiver2 = api_token(&s.base, "receiver2", None).await.0;
     let v = ok(s, &receiver2, &code, "accept", json!({})).await;
     assert_eq!(v["current_step"]["agency"], "bn.ttpvhcc");
 }
 on_both!(supplements_apologies_and_endings);
 
 async fn bad_input_names_the_field(s: &Server) {
-    let citizen = token(s, "citizen1").await;
+    let citizen = api_token(&s.base, "citizen1", None).await.0;
     let mut base = submission(s, &citizen).await;
     // A name no other test uses: any dossier carrying it was left behind by a failed request.
     let marker = format!(
@@ -680,7 +847,7 @@ async fn bad_input_names_the_field(s: &Server) {
 on_both!(bad_input_names_the_field);
 
 async fn dossiers_are_only_for_those_concerned(s: &Server) {
-    let citizen = token(s, "citizen1").await;
+    let citizen = api_token(&s.base, "citizen1", None).await.0;
     let code = submit(s, &citizen).await;
     // An official of another ward, guessing the code: 404 (as if it did not exist), audited.
     let (other, _) = official(
@@ -690,7 +857,7 @@ async fn dossiers_are_only_for_those_concerned(s: &Server) {
         Some((Role::ReceivingOfficer, "bn.x07228", true, None)),
     )
     .await;
-    let other = token(s, &other).await;
+    let other = api_token(&s.base, &other, None).await.0;
     let (st, _) = call(
         s,
         Method::GET,
@@ -726,7 +893,7 @@ async fn dossiers_are_only_for_those_concerned(s: &Server) {
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     // Inbox scoping: the ward desk sees it, the other ward does not.
-    let receiver = token(s, "receiver1").await;
+    let receiver = api_token(&s.base, "receiver1", None).await.0;
     let (st, v) = call(
         s,
         Method::GET,
@@ -793,7 +960,7 @@ async fn demo_life(s: &Server) {
         )),
         |settings| settings.demo_dossiers = 120,
     );
-    let leader = token(s, "leader1").await;
+    let leader = api_token(&s.base, "leader1", None).await.0;
     let mut seen = std::collections::BTreeSet::new();
     for status in [
         "submitted",

@@ -12,7 +12,7 @@ use std::{
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::Browser;
+use crate::support::api_token;
 use motcua_store::testkit::TestDb;
 
 fn free_port() -> u16 {
@@ -56,21 +56,6 @@ async fn spawn(data_dir: &std::path::Path, pg: Option<&str>, port: u16) -> tokio
     panic!("motcua did not become ready");
 }
 
-async fn token(base: &str) -> String {
-    let r = crate::client()
-        .post(format!("{base}/api/v1/auth/token"))
-        .header("x-forwarded-for", Browser::fresh().ip)
-        .json(
-            &json!({"username": "citizen1", "password": motcua::demo::DEMO_PASSWORD, "name": "t"}),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let v: Value = r.json().await.unwrap();
-    v["token"].as_str().unwrap().to_owned()
-}
-
 async fn killed_mid_burst(engine: &'static str) {
     motcua::app::install_crypto_provider();
     let dir = tempfile::tempdir().unwrap();
@@ -89,7 +74,7 @@ async fn killed_mid_burst(engine: &'static str) {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let mut child = spawn(dir.path(), pg.as_deref(), port).await;
-    let tok = token(&base).await;
+    let tok = api_token(&base, "citizen1", None).await.0;
     let file: Value = crate::client()
         .post(format!("{base}/api/v1/files?name=a.pdf"))
         .bearer_auth(&tok)
@@ -167,7 +152,7 @@ async fn killed_mid_burst(engine: &'static str) {
     assert_eq!(unique.len(), acked.len(), "no code acknowledged twice");
 
     let _again = spawn(dir.path(), pg.as_deref(), port).await;
-    let tok = token(&base).await;
+    let tok = api_token(&base, "citizen1", None).await.0;
     let mine: Value = crate::client()
         .get(format!("{base}/api/v1/me/dossiers"))
         .bearer_auth(&tok)
@@ -191,7 +176,7 @@ async fn killed_mid_burst(engine: &'static str) {
     );
     for code in &acked {
         let r = crate::client()
-            .get(format!("{base}/api/v1/lookup/{code}"))
+            .get(format!("{base}/api/v1/lookup/{code}?k=1234"))
             .send()
             .await
             .unwrap();

@@ -20,9 +20,9 @@ use tokio::{
 
 use crate::{
     NOW, Server, on_both,
-    security::{bearer, token},
+    security::bearer,
     start_server,
-    support::{Browser, PASSWORD, official},
+    support::{Browser, PASSWORD, api_token, motcua_in, official},
 };
 
 /// A raw answer: status line, headers (lower-cased names) and body.
@@ -178,7 +178,7 @@ async fn uploads_take_twenty_mib_with_a_session_and_the_csrf_parameter(s: &Serve
     );
 
     // … or chunked, cut off while reading.
-    let (tok, _) = token(s, &user, None).await;
+    let (tok, _) = api_token(&s.base, &user, None).await;
     let mut req = format!(
         "POST /api/v1/files?name=a.pdf HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {tok}\r\n\
          Content-Type: application/pdf\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -244,9 +244,9 @@ async fn control_characters_are_refused_at_the_boundary(s: &Server) {
     )
     .await;
     let (auditor, _) = official(s, "nulaud", "bn", Some((Role::Auditor, "bn", true, None))).await;
-    let desk = token(s, &desk, None).await.0;
-    let admin = token(s, &admin, None).await.0;
-    let auditor = token(s, &auditor, None).await.0;
+    let desk = api_token(&s.base, &desk, None).await.0;
+    let admin = api_token(&s.base, &admin, None).await.0;
+    let auditor = api_token(&s.base, &auditor, None).await.0;
     use reqwest::Method;
     // Each was a 500 on PostgreSQL ("invalid byte sequence for encoding UTF8: 0x00").
     for (method, path, tok, name) in [
@@ -688,13 +688,9 @@ async fn memory_stays_bounded_under_thousands_of_slow_connections() {
         .local_addr()
         .unwrap()
         .port();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .env_remove("MOTCUA_DATABASE_URL")
-        .env("RUST_LOG", "warn")
+    let mut child = motcua_in(dir.path())
         .env("MOTCUA_SERVER__MAX_CONNECTIONS", "200")
         .env("MOTCUA_SERVER__HEADER_TIMEOUT_SECONDS", "3")
-        .arg("--data-dir")
-        .arg(dir.path())
         .args(["serve", "--no-demo", "--addr", &format!("127.0.0.1:{port}")])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())

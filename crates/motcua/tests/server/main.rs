@@ -182,5 +182,24 @@ macro_rules! on_both {
             }
         }
     };
+    // A test that starts what it needs itself (its own server, database or process), given
+    // the engine's name.
+    (engine $name:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name("sqlite").await;
+            }
+
+            #[tokio::test]
+            #[cfg_attr(
+                not(motcua_pg),
+                ignore = "PostgreSQL skipped: set MOTCUA_TEST_PG_URL=postgres://… and rebuild to run"
+            )]
+            async fn postgres() {
+                super::$name("postgres").await;
+            }
+        }
+    };
 }
 pub(crate) use on_both;

@@ -15,7 +15,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::{
-    Server, start_server,
+    Server, on_both, start_server,
     support::{Browser, Page, audit, official, origin, unique},
 };
 
@@ -201,7 +201,7 @@ fn provider_missing() -> Option<&'static str> {
     missing
 }
 
-async fn openid_connect(engine: &'static str) {
+async fn login_through_a_real_openid_connect_provider(engine: &'static str) {
     if provider_missing().is_some() {
         return;
     }
@@ -420,15 +420,4 @@ async fn sqlx_set_email(s: &Server, user_id: &str, email: &str) {
     db.close().await;
 }
 
-mod login_through_a_real_openid_connect_provider {
-    #[tokio::test]
-    async fn sqlite() {
-        super::openid_connect("sqlite").await;
-    }
-
-    #[tokio::test]
-    #[cfg_attr(not(motcua_pg), ignore = "needs MOTCUA_TEST_PG_URL")]
-    async fn postgres() {
-        super::openid_connect("postgres").await;
-    }
-}
+on_both!(engine login_through_a_real_openid_connect_provider);

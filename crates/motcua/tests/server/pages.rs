@@ -2,24 +2,7 @@
 
 use reqwest::StatusCode;
 
-use crate::{Server, api::urlencode, client, on_both};
-
-async fn page(s: &Server, path: &str) -> (StatusCode, String) {
-    let r = client()
-        .get(format!("{}{path}", s.base))
-        .send()
-        .await
-        .unwrap();
-    let status = r.status();
-    assert!(
-        r.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/html"),
-        "{path} is HTML"
-    );
-    (status, r.text().await.unwrap())
-}
+use crate::{Server, api::urlencode, client, on_both, support::page};
 
 async fn main_pages_render(s: &Server) {
     let (status, home) = page(s, "/").await;

@@ -15,29 +15,8 @@ use serde_json::{Value, json};
 
 use crate::{
     NOW, Server, on_both, start_server,
-    support::{Browser, PASSWORD, audit, audit_by, official, unique},
+    support::{Browser, PASSWORD, api_token, audit, audit_by, official, unique},
 };
-
-/// A bearer token for `username` (all permissions held, or `scopes`).
-pub async fn token(s: &Server, username: &str, scopes: Option<&[&str]>) -> (String, String) {
-    let mut body = json!({"username": username, "password": PASSWORD, "name": "test"});
-    if let Some(sc) = scopes {
-        body["scopes"] = json!(sc);
-    }
-    let r = crate::client()
-        .post(format!("{}/api/v1/auth/token", s.base))
-        .header("x-forwarded-for", Browser::fresh().ip)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED, "token for {username}");
-    let v: Value = r.json().await.unwrap();
-    (
-        v["token"].as_str().unwrap().to_owned(),
-        v["id"].as_str().unwrap().to_owned(),
-    )
-}
 
 /// A request with a bearer token.
 pub fn bearer(method: reqwest::Method, url: &str, token: &str) -> reqwest::RequestBuilder {
@@ -144,7 +123,7 @@ async fn forms_without_the_csrf_token_are_refused_and_audited(s: &Server) {
         "past CSRF: not a token session"
     );
     // … while bearer-authenticated requests carry no ambient credential and are exempt.
-    let (t, _) = token(s, &user, None).await;
+    let (t, _) = api_token(&s.base, &user, None).await;
     let r = bearer(reqwest::Method::DELETE, &api, &t)
         .send()
         .await
@@ -592,7 +571,7 @@ async fn revoked_and_unknown_tokens_get_401(s: &Server) {
         Some((Role::ProcedureControl, "bn", true, None)),
     )
     .await;
-    let (t, token_id) = token(s, &user, None).await;
+    let (t, token_id) = api_token(&s.base, &user, None).await;
     let me = format!("{}/api/v1/me", s.base);
     let r = bearer(reqwest::Method::GET, &me, &t).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
@@ -639,7 +618,7 @@ async fn revoked_and_unknown_tokens_get_401(s: &Server) {
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{auth}");
     }
     // A token limited to some scopes cannot use the others, even though the account could.
-    let (narrow, _) = token(s, &user, Some(&["dossier.read"])).await;
+    let (narrow, _) = api_token(&s.base, &user, Some(&["dossier.read"])).await;
     let r = bearer(
         reqwest::Method::POST,
         &format!("{}/api/v1/procedures/import", s.base),
@@ -709,7 +688,7 @@ async fn officials_cannot_act_outside_their_agency(s: &Server) {
         Some((Role::Administrator, "bn.stp", true, None)),
     )
     .await;
-    let (t, _) = token(s, &admin, None).await;
+    let (t, _) = api_token(&s.base, &admin, None).await;
     let (ward_official, ward_id) = official(s, "ward", "bn.x07210", None).await;
     let (dept_official, dept_id) = official(s, "dept", "bn.stp", None).await;
     let grant = |agency: &str| json!({"role": "handling_officer", "agency_id": agency});
@@ -812,7 +791,7 @@ async fn only_catalog_importers_can_import(s: &Server) {
         Some((Role::HandlingOfficer, "bn.x07210", false, None)),
     )
     .await;
-    let (t, _) = token(s, &handler, None).await;
+    let (t, _) = api_token(&s.base, &handler, None).await;
     let url = format!("{}/api/v1/procedures/import", s.base);
     let r = bearer(reqwest::Method::POST, &url, &t)
         .body(crate::import::dvc_row())
@@ -841,7 +820,7 @@ async fn only_catalog_importers_can_import(s: &Server) {
         Some((Role::ProcedureControl, "bn", true, None)),
     )
     .await;
-    let (t, _) = token(s, &control, Some(&["catalog.import"])).await;
+    let (t, _) = api_token(&s.base, &control, Some(&["catalog.import"])).await;
     let code = "2.999901";
     let row = crate::import::dvc_row()
         .replace("1.004222", code)

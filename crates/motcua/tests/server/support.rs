@@ -1,8 +1,12 @@
-//! Test helpers: a browser-like client with a cookie jar, reading the audit log and the mail
-//! outbox, creating accounts, and capturing every log line of the test process.
+//! Test helpers: a browser-like client with a cookie jar, plain requests (JSON, pages, API
+//! tokens), running the binary's commands, reading the audit log and the mail outbox,
+//! creating accounts, and capturing every log line of the test process.
 
 use std::{
     collections::HashMap,
+    io::Write,
+    path::Path,
+    process::{Command, Stdio},
     sync::{Arc, Mutex, OnceLock},
 };
 
@@ -10,11 +14,110 @@ use jiff::civil::Date;
 use motcua_core::identity::Role;
 use motcua_store::{AuditFilter, AuditRecord, AuditStore, Db};
 use reqwest::{StatusCode, header::HeaderMap};
+use serde_json::{Value, json};
 
-use crate::Server;
+use crate::{Server, client};
 
 /// The password given to accounts made by tests.
 pub const PASSWORD: &str = "mật khẩu thử nghiệm";
+
+/// `GET` a path of `s`: the status and the JSON body (`null` when there is none).
+pub async fn get(s: &Server, path: &str) -> (StatusCode, Value) {
+    let r = client()
+        .get(format!("{}{path}", s.base))
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    (status, r.json::<Value>().await.unwrap_or(Value::Null))
+}
+
+/// `GET` a page of `s`, which must be HTML: the status and the page.
+pub async fn page(s: &Server, path: &str) -> (StatusCode, String) {
+    let r = client()
+        .get(format!("{}{path}", s.base))
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"),
+        "{path} is HTML"
+    );
+    (status, r.text().await.unwrap())
+}
+
+/// An API token for `username` from the server at `base`, with every permission the account
+/// holds or only `scopes`: the token and its id. Demo accounts sign in with the demo
+/// password, accounts made by tests with [`PASSWORD`].
+pub async fn api_token(base: &str, username: &str, scopes: Option<&[&str]>) -> (String, String) {
+    let demo =
+        username == "citizen1" || motcua::demo::DEMO_OFFICIALS.iter().any(|o| o.0 == username);
+    let password = if demo {
+        motcua::demo::DEMO_PASSWORD
+    } else {
+        PASSWORD
+    };
+    let mut body = json!({"username": username, "password": password, "name": "test"});
+    if let Some(sc) = scopes {
+        body["scopes"] = json!(sc);
+    }
+    let r = client()
+        .post(format!("{base}/api/v1/auth/token"))
+        .header("x-forwarded-for", Browser::fresh().ip)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED, "token for {username}");
+    let v: Value = r.json().await.unwrap();
+    (
+        v["token"].as_str().unwrap().to_owned(),
+        v["id"].as_str().unwrap().to_owned(),
+    )
+}
+
+/// The binary, as a user runs it: on SQLite whatever the test environment says, with quiet
+/// logs.
+pub fn motcua() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_motcua"));
+    c.env_remove("MOTCUA_DATABASE_URL").env("RUST_LOG", "warn");
+    c
+}
+
+/// [`motcua`] with its data in `dir`.
+pub fn motcua_in(dir: &Path) -> Command {
+    let mut c = motcua();
+    c.arg("--data-dir").arg(dir);
+    c
+}
+
+/// Runs `motcua --data-dir dir args…`, typing `stdin` (a line) if given: the exit code and
+/// everything it printed (standard output, then standard error).
+pub fn run_motcua(dir: &Path, args: &[&str], stdin: Option<&str>) -> (i32, String) {
+    let mut child = motcua_in(dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(text) = stdin {
+        writeln!(child.stdin.take().unwrap(), "{text}").unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
 
 /// A response, read whole.
 #[derive(Debug)]
@@ -337,14 +440,14 @@ pub fn now() -> jiff::Timestamp {
 }
 
 /// The body of the first mail to `recipient` delivered to the server's maildir; waits up to
-/// 15 s.
+/// 30 s (the whole suite on two cores can hold the outbox worker back).
 pub async fn wait_for_mail(s: &Server, recipient: &str) -> String {
     wait_for_mail_containing(s, recipient, "").await
 }
 
-/// The body of a mail to `recipient` containing `text`; waits up to 15 s.
+/// The body of a mail to `recipient` containing `text`; waits up to 30 s.
 pub async fn wait_for_mail_containing(s: &Server, recipient: &str, text: &str) -> String {
-    for _ in 0..150 {
+    for _ in 0..300 {
         if let Some(m) = mails_to(s, recipient)
             .into_iter()
             .find(|m| m.contains(text))

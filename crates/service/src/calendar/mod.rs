@@ -21,8 +21,7 @@ pub mod query;
 
 use std::{
     collections::{BTreeMap, BTreeSet, HashMap, HashSet},
-    sync::{Arc, Mutex, RwLock},
-    time::Duration,
+    sync::{Arc, Mutex},
 };
 
 use jiff::civil::Date;
@@ -34,6 +33,8 @@ use motcua_core::{
     },
 };
 use motcua_store::{Store, StoreError, calendar::CALENDAR_GENERATION};
+
+use crate::snapshot::{Snapshot, SnapshotHandle};
 
 /// Deepest agency chain followed; deeper trees (or a cycle in bad data) stop here.
 const MAX_DEPTH: usize = 16;
@@ -302,72 +303,23 @@ fn chain(parents: &dyn AgencyLookup, agency_id: &str) -> Option<Vec<String>> {
 }
 
 /// The shared, swappable calendar snapshot.
-#[derive(Debug, Clone)]
-pub struct CalendarHandle {
-    current: Arc<RwLock<Arc<Calendars>>>,
-}
+pub type CalendarHandle = SnapshotHandle<Calendars>;
 
-impl CalendarHandle {
-    /// Wraps a snapshot.
-    pub fn new(calendars: Calendars) -> Self {
-        Self {
-            current: Arc::new(RwLock::new(Arc::new(calendars))),
-        }
+impl Snapshot for Calendars {
+    type Stamp = i64;
+    type Error = CalendarLoadError;
+    const NAME: &'static str = "calendars";
+
+    async fn load(store: &dyn Store) -> Result<Self, CalendarLoadError> {
+        Calendars::load(store).await
     }
 
-    /// Loads the first snapshot.
-    pub async fn load(store: &dyn Store) -> Result<Self, CalendarLoadError> {
-        Ok(Self::new(Calendars::load(store).await?))
+    async fn read_stamp(store: &dyn Store) -> Result<i64, CalendarLoadError> {
+        Ok(store.generation(CALENDAR_GENERATION).await?)
     }
 
-    /// The current snapshot.
-    pub fn get(&self) -> Arc<Calendars> {
-        match self.current.read() {
-            Ok(g) => Arc::clone(&g),
-            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
-        }
-    }
-
-    /// Reloads from the store now (after a change made on this node).
-    pub async fn reload(&self, store: &dyn Store) -> Result<(), CalendarLoadError> {
-        let fresh = Arc::new(Calendars::load(store).await?);
-        match self.current.write() {
-            Ok(mut g) => *g = fresh,
-            Err(poisoned) => *poisoned.into_inner() = fresh,
-        }
-        Ok(())
-    }
-
-    /// Reloads only when the calendar generation moved since the snapshot was taken.
-    pub async fn refresh_if_changed(&self, store: &dyn Store) -> Result<bool, CalendarLoadError> {
-        let now = store.generation(CALENDAR_GENERATION).await?;
-        if now == self.get().generation {
-            return Ok(false);
-        }
-        self.reload(store).await?;
-        Ok(true)
-    }
-
-    /// Polls for changes every `every` until the process ends (multi-node deployments).
-    pub fn spawn_refresher(
-        &self,
-        store: Arc<dyn Store>,
-        every: Duration,
-    ) -> tokio::task::JoinHandle<()> {
-        let handle = self.clone();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(every);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                tick.tick().await;
-                match handle.refresh_if_changed(store.as_ref()).await {
-                    Ok(true) => tracing::info!("calendars reloaded after a change elsewhere"),
-                    Ok(false) => {}
-                    // The old snapshot keeps serving: a bad reload never takes deadlines down.
-                    Err(e) => tracing::warn!(error = %e, "calendar refresh failed"),
-                }
-            }
-        })
+    fn stamp(&self) -> &i64 {
+        &self.generation
     }
 }
 

@@ -99,7 +99,14 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
         };
         let requirement = dossier::requirement(&d, kind, consulted.as_deref());
         let owner = d.owner_id.is_some() && d.owner_id.as_deref() == actor.user_id();
-        if !(requirement.owner_may && owner) {
+        let as_owner = requirement.owner_may && owner;
+        if !(requirement.officials_may || as_owner) {
+            return Err(ServiceError::Forbidden(format!(
+                "chỉ người nộp hồ sơ được {}",
+                kind.label_vi().to_lowercase()
+            )));
+        }
+        if !as_owner {
             // Applicants hold no grants: this refuses them too, and audits the attempt.
             actor
                 .require(

@@ -233,7 +233,9 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
         if req.owner_may && d.owner_id.is_some() && d.owner_id.as_deref() == actor.user_id() {
             return true;
         }
-        actor.is_official() && self.allowed_to(catalog, actor, now, req.permission, &req.agency, d)
+        req.officials_may
+            && actor.is_official()
+            && self.allowed_to(catalog, actor, now, req.permission, &req.agency, d)
     }
 
     /// The one-stop desk that receives an agency's dossiers (see

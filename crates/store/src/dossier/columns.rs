@@ -103,12 +103,20 @@ impl Columns {
             body: super::body::encode(d)?,
             lookup_key: (!d.lookup_key.is_empty()).then(|| d.lookup_key.clone()),
             phone_tail: tail(d.applicant.phone.as_deref()),
-            id_tail: tail(
-                d.applicant
+            // The identifier the applicant is known by: an organisation's tax code, a
+            // person's identity number.
+            id_tail: tail(match d.applicant.kind {
+                motcua_core::dossier::ApplicantKind::Organisation => d
+                    .applicant
+                    .tax_code
+                    .as_deref()
+                    .or(d.applicant.citizen_id.as_deref()),
+                motcua_core::dossier::ApplicantKind::Individual => d
+                    .applicant
                     .citizen_id
                     .as_deref()
                     .or(d.applicant.tax_code.as_deref()),
-            ),
+            }),
             result_file_id: d
                 .result
                 .as_ref()

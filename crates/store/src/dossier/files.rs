@@ -83,19 +83,18 @@ pub(super) async fn content(db: &Db, id: &str) -> StoreResult<Option<Vec<u8>>> {
 }
 
 pub(super) async fn usage(db: &Db, owner_id: &str) -> StoreResult<FileUsage> {
-    let (bytes, loose): (Option<i64>, i64) = on_pool!(db, read, |p, _e| {
+    let (bytes, loose): (i64, i64) = on_pool!(db, read, |p, _e| {
+        // PostgreSQL sums BIGINTs as NUMERIC: cast back.
         sqlx::query_as(
-            "SELECT SUM(size), COUNT(*) FILTER (WHERE dossier_id IS NULL AND draft_id IS NULL) \
+            "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT), \
+             COUNT(*) FILTER (WHERE dossier_id IS NULL AND draft_id IS NULL) \
              FROM stored_files WHERE owner_id = $1",
         )
         .bind(owner_id)
         .fetch_one(p)
         .await?
     });
-    Ok(FileUsage {
-        bytes: bytes.unwrap_or(0),
-        loose,
-    })
+    Ok(FileUsage { bytes, loose })
 }
 
 #[derive(sqlx::FromRow)]

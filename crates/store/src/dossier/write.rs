@@ -58,6 +58,11 @@ macro_rules! hold_files {
             .await?;
         }
         for draft in &with.drafts {
+            // Files the draft held that the dossier did not take become loose.
+            sqlx::query("UPDATE stored_files SET draft_id = NULL WHERE draft_id = $1")
+                .bind(draft)
+                .execute(&mut *$conn)
+                .await?;
             sqlx::query("DELETE FROM dossier_drafts WHERE id = $1")
                 .bind(draft)
                 .execute(&mut *$conn)

@@ -15,7 +15,6 @@ use motcua_core::identity::Grant;
 pub use grants::GrantStore;
 pub use totp::TotpStore;
 pub use users::UserStore;
-pub(crate) use users::{USER_COLUMNS, UserRow};
 
 use crate::error::{StoreError, StoreResult};
 

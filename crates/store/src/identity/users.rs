@@ -108,7 +108,7 @@ pub trait UserStore: Send + Sync {
 
 /// A row of [`USER_COLUMNS`].
 #[derive(sqlx::FromRow)]
-pub(crate) struct UserRow {
+struct UserRow {
     id: String,
     kind: String,
     username: Option<String>,
@@ -125,7 +125,7 @@ pub(crate) struct UserRow {
 }
 
 /// Columns of [`UserRow`], for queries on `users` (aliased `u` where joined).
-pub(crate) const USER_COLUMNS: &str = "u.id, u.kind, u.username, u.email, u.email_verified, \
+const USER_COLUMNS: &str = "u.id, u.kind, u.username, u.email, u.email_verified, \
      u.phone, u.citizen_id, u.display_name, u.password_hash, u.agency_id, u.totp_secret, \
      u.disabled_at, u.created_at";
 
@@ -149,6 +149,15 @@ impl TryFrom<UserRow> for User {
             created_at: r.created_at.0,
         })
     }
+}
+
+/// `audit` as the act of the account `id` on itself: whoever opened a mailed link is, from
+/// then on, known to be the account's owner.
+fn by_owner(audit: &AuditEvent, id: &str) -> AuditEvent {
+    let mut event = audit.clone();
+    event.subject = Some(format!("user:{id}"));
+    event.actor = format!("user:{id}");
+    event
 }
 
 /// Inserts a user row inside a transaction.
@@ -385,10 +394,7 @@ impl UserStore for Db {
                 .bind(TokenPurpose::PasswordReset.as_str())
                 .execute(&mut *tx)
                 .await?;
-                let mut event = audit.clone();
-                event.subject = Some(format!("user:{id}"));
-                event.actor = format!("user:{id}");
-                append_audit!(&mut *tx, &event);
+                append_audit!(&mut *tx, &by_owner(audit, id));
             }
             user
         });
@@ -410,10 +416,7 @@ impl UserStore for Db {
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
-                let mut event = audit.clone();
-                event.subject = Some(format!("user:{id}"));
-                event.actor = format!("user:{id}");
-                append_audit!(&mut *tx, &event);
+                append_audit!(&mut *tx, &by_owner(audit, id));
             }
             user
         });

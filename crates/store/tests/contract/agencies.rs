@@ -1,25 +1,11 @@
 use jiff::civil::date;
-use motcua_core::agency::{Agency, AgencyKind, IdentifierStatus, Succession, SuccessionKind};
+use motcua_core::{
+    agency::{Agency, AgencyKind, IdentifierStatus, Succession, SuccessionKind},
+    testkit::agency,
+};
 use motcua_store::{AgencyStore, Db};
 
 use crate::{at, contract};
-
-fn agency(id: &str, parent: Option<&str>) -> Agency {
-    Agency {
-        id: id.into(),
-        name: format!("Cơ quan {id}"),
-        short_name: None,
-        kind: AgencyKind::Department,
-        parent: parent.map(Into::into),
-        identifier: None,
-        identifier_status: None,
-        admin_unit_code: None,
-        valid_from: date(2025, 7, 1),
-        valid_to: None,
-        successors: vec![],
-        address: None,
-    }
-}
 
 async fn agencies_round_trip_with_successions(db: &Db) {
     let now = at("2026-01-05T08:00:00+07:00");

@@ -13,19 +13,20 @@ use jiff::{
 use motcua_core::{
     audit::{AuditEvent, Outcome},
     calendar::{ClockEvent, Dues},
-    catalog::{ProcedureCode, ProcessingTime, TimeUnit},
+    catalog::ProcedureCode,
     dossier::{
-        Answer, Apology, Applicant, ApplicantKind, Component, Consultation, Dossier, DossierCode,
-        FeeLine, FileRef, HistoryEntry, IssuedResult, Notice, Person, ProcessTemplate,
-        Representative, ReturnMethod, ReturnPlace, Status, StepAgency, StepRecord,
-        SubmissionChannel, SupplementItem, SupplementRequest,
+        Answer, Apology, ApplicantKind, Component, Consultation, Dossier, DossierCode, FeeLine,
+        FileRef, HistoryEntry, IssuedResult, Notice, Person, ProcessTemplate, Representative,
+        ReturnMethod, ReturnPlace, Status, StepAgency, StepRecord, SubmissionChannel,
+        SupplementItem, SupplementRequest,
     },
     identity::{Role, Scope},
+    testkit,
 };
 use motcua_store::{
     Accompanying, AuditFilter, AuditStore, BuildDossier, Conflict, Created, Creation, Db,
-    DossierStore, DossierSummary, FileMeta, IdempotencyKey, InboxQuery, NewMail, OutboxStore,
-    PublicStatus, StoreError,
+    DossierStore, DossierSummary, FileMeta, IdempotencyKey, InboxQuery, LookupSecrets, NewMail,
+    OutboxStore, PublicStatus, StoreError,
 };
 
 use crate::{at, contract};
@@ -54,91 +55,50 @@ fn person(id: &str) -> Person {
 
 /// A submitted dossier at `agency` with every field set.
 fn dossier(id: &str, code: DossierCode, agency: &str, submitted: Timestamp) -> Dossier {
-    let process = ProcessTemplate::default_for().resolve(
-        Some(ProcessingTime {
-            amount: 5.0,
-            unit: TimeUnit::WorkingDays,
-        }),
-        agency,
-        agency,
-    );
-    Dossier {
-        id: id.into(),
-        code,
-        procedure: procedure("1.001193"),
-        procedure_version: 3,
-        procedure_name: "Đăng ký khai sinh".into(),
-        case_name: Some("Trường hợp thông thường".into()),
-        applicant: Applicant {
-            kind: ApplicantKind::Individual,
-            name: "Nguyễn Văn An".into(),
-            citizen_id: Some("024090001234".into()),
-            tax_code: None,
-            phone: Some("+84912345678".into()),
-            email: Some("an@example.vn".into()),
-            address: Some("Số 1 Lý Thái Tổ, Bắc Ninh".into()),
-        },
-        representative: Some(Representative {
-            name: "Trần Thị Bình".into(),
-            citizen_id: "024190005678".into(),
-            authorisation: "Giấy ủy quyền số 12/UQ ngày 20/11/2026".into(),
-        }),
-        owner_id: Some("u-applicant".into()),
-        channel: SubmissionChannel::Online,
-        receiving_agency: agency.into(),
-        competent_agency: agency.into(),
-        current_agency: agency.into(),
-        return_place: ReturnPlace {
-            method: ReturnMethod::Post,
-            address: Some("Số 1 Lý Thái Tổ, Bắc Ninh".into()),
-        },
-        components: vec![Component {
-            name: "Tờ khai đăng ký khai sinh".into(),
-            required: true,
-            originals: 1,
-            copies: 0,
-            files: vec![FileRef {
-                id: "f-1".into(),
-                name: "to-khai.pdf".into(),
-                media_type: "application/pdf".into(),
-                size: 12_345,
-                sha256: "ab".repeat(32),
-            }],
-            held_document: Some("GCS-2020-001".into()),
-            condition: Some("Bạn nộp hồ sơ thay người khác (theo ủy quyền)?".into()),
-            applies: Some(true),
+    let mut s = testkit::submission(id, agency, submitted);
+    s.procedure_version = 3;
+    s.case_name = Some("Trường hợp thông thường".into());
+    s.applicant.phone = Some("+84912345678".into());
+    s.applicant.email = Some("an@example.vn".into());
+    s.applicant.address = Some("Số 1 Lý Thái Tổ, Bắc Ninh".into());
+    s.representative = Some(Representative {
+        name: "Trần Thị Bình".into(),
+        citizen_id: "024190005678".into(),
+        authorisation: "Giấy ủy quyền số 12/UQ ngày 20/11/2026".into(),
+    });
+    s.owner_id = Some("u-applicant".into());
+    s.return_place = ReturnPlace {
+        method: ReturnMethod::Post,
+        address: Some("Số 1 Lý Thái Tổ, Bắc Ninh".into()),
+    };
+    s.components = vec![Component {
+        name: "Tờ khai đăng ký khai sinh".into(),
+        required: true,
+        originals: 1,
+        copies: 0,
+        files: vec![FileRef {
+            id: "f-1".into(),
+            name: "to-khai.pdf".into(),
+            media_type: "application/pdf".into(),
+            size: 12_345,
+            sha256: "ab".repeat(32),
         }],
-        fees: vec![FeeLine {
-            text: "Lệ phí: 8.000 đồng".into(),
-            amount_vnd: Some(8_000),
-        }],
-        status: Status::Submitted,
-        submitted_at: submitted,
-        intake_due: Some(at("2026-11-26T09:00:00+07:00")),
-        accepted_at: None,
-        finished_at: None,
-        returned_at: None,
-        limit: Some(ProcessingTime {
-            amount: 5.0,
-            unit: TimeUnit::WorkingDays,
-        }),
-        clock_events: vec![ClockEvent::Received { at: submitted }],
-        due: Dues {
-            legal: Some(at("2026-12-02T17:00:00+07:00")),
-            kpi: Some(at("2026-12-02T16:00:00+07:00")),
-        },
-        process,
-        step: 0,
-        steps: Vec::new(),
-        assignee: None,
-        supplements: Vec::new(),
-        consultations: Vec::new(),
-        closing_notice: None,
-        approved_by: None,
-        apology: None,
-        result: None,
-        revision: 0,
-    }
+        held_document: Some("GCS-2020-001".into()),
+        condition: Some("Bạn nộp hồ sơ thay người khác (theo ủy quyền)?".into()),
+        applies: Some(true),
+    }];
+    s.fees = vec![FeeLine {
+        text: "Lệ phí: 8.000 đồng".into(),
+        amount_vnd: Some(8_000),
+    }];
+    s.intake_due = Some(at("2026-11-26T09:00:00+07:00"));
+    let mut d = Dossier::submitted(s, code);
+    d.clock_events = vec![ClockEvent::Received { at: submitted }];
+    d.due = Dues {
+        legal: Some(at("2026-12-02T17:00:00+07:00")),
+        kpi: Some(at("2026-12-02T16:00:00+07:00")),
+    };
+    d
 }
 
 fn history(at_: Timestamp, actor: Option<&str>, action: &str, status: Status) -> HistoryEntry {
@@ -148,6 +108,8 @@ fn history(at_: Timestamp, actor: Option<&str>, action: &str, status: Status) ->
         action: action.into(),
         status,
         summary: format!("{action}: {}", status.label_vi()),
+        // Routing stays inside the agencies; the contract must keep the flag as written.
+        internal: action == "forward",
     }
 }
 
@@ -181,6 +143,7 @@ fn submission(id: &str, agency: &str, submitted: Timestamp) -> BuildDossier {
             history: vec![history(submitted, None, "submit", Status::Submitted)],
             audit: vec![audit("dossier.submit", d.code.as_str())],
             mails: vec![mail(&format!("m-{id}"))],
+            drafts: Vec::new(),
         };
         Creation { dossier: d, with }
     })
@@ -467,6 +430,7 @@ async fn a_failed_creation_writes_nothing(db: &Db) {
                         history: vec![history(submitted, None, "submit", Status::Submitted)],
                         audit: vec![audit("dossier.submit", d.code.as_str())],
                         mails: vec![mail("m-new"), mail("m-d-1")],
+                        drafts: Vec::new(),
                     },
                     dossier: d,
                 }
@@ -518,6 +482,11 @@ async fn updates_check_the_revision_and_append_history(db: &Db) {
             submitted_at: submitted,
             due_at: Some(at("2026-12-02T17:00:00+07:00")),
             returned_at: None,
+            secrets: LookupSecrets {
+                key: None,
+                phone_tail: Some("5678".into()),
+                id_tail: Some("1234".into()),
+            },
         })
     );
     let audits = audit_count(db).await;
@@ -560,6 +529,7 @@ async fn updates_check_the_revision_and_append_history(db: &Db) {
                 audit("dossier.forward", code.as_str()),
             ],
             mails: vec![mail("m-accepted")],
+            drafts: Vec::new(),
         },
     )
     .await
@@ -585,6 +555,11 @@ async fn updates_check_the_revision_and_append_history(db: &Db) {
             submitted_at: submitted,
             due_at: Some(at("2026-12-03T17:00:00+07:00")),
             returned_at: None,
+            secrets: LookupSecrets {
+                key: None,
+                phone_tail: Some("5678".into()),
+                id_tail: Some("1234".into()),
+            },
         })
     );
     let inbox_of = |agency: &str| InboxQuery {
@@ -631,6 +606,7 @@ async fn updates_check_the_revision_and_append_history(db: &Db) {
                 )],
                 audit: vec![audit("dossier.refuse", code.as_str())],
                 mails: vec![mail("m-refused")],
+                drafts: Vec::new(),
             },
         )
         .await
@@ -725,6 +701,7 @@ fn full_dossier(c: DossierCode) -> Dossier {
     d.competent_agency = "bn.stp".into();
     d.current_agency = "bn.stp".into();
     d.procedure = procedure("2.000123");
+    d.lookup_key = "K7QM2XWD".into();
     d.applicant.kind = ApplicantKind::Organisation;
     d.applicant.tax_code = Some("0101234567-001".into());
     d.status = Status::Done;
@@ -755,6 +732,7 @@ fn full_dossier(c: DossierCode) -> Dossier {
             component: "Tờ khai".into(),
             reason: "Thiếu chữ ký".into(),
         }],
+        submitted_at: Some(t("2026-11-27T08:00:00+07:00")),
         received_at: Some(t("2026-11-27T09:00:00+07:00")),
     }];
     d.consultations = vec![Consultation {
@@ -842,6 +820,12 @@ async fn dossiers_round_trip_exactly(db: &Db) {
             submitted_at: at("2026-11-25T09:15:30.123456+07:00"),
             due_at: Some(at("2026-12-04T17:00:00+07:00")),
             returned_at: None,
+            secrets: LookupSecrets {
+                key: Some("K7QM2XWD".into()),
+                phone_tail: Some("5678".into()),
+                // An organisation: the tax code's last four digits.
+                id_tail: Some("7001".into()),
+            },
         }
     );
     let owned = db.owned_dossiers("u-applicant", 10).await.unwrap();

@@ -15,6 +15,7 @@ mod audit;
 mod calendar;
 mod catalog;
 mod dossiers;
+mod drafts;
 mod identity;
 mod meta;
 mod outbox;

@@ -50,6 +50,10 @@ pub struct SubmissionReceipt {
     pub intake_due: Option<Timestamp>,
     /// Whether this answers a retry of an earlier request (same `Idempotency-Key`).
     pub replayed: bool,
+    /// With the code, what lets anyone holding the receipt look the dossier up (printed on
+    /// the receipt and in its QR code).
+    #[schema(example = "K7QM2XWD")]
+    pub lookup_key: String,
 }
 
 fn hash(body: &[u8]) -> String {
@@ -73,7 +77,8 @@ fn hash(body: &[u8]) -> String {
          headers(("Location" = String, description = "The dossier's URL")),
          example = json!({"code": "000.00.00.H06-261125-0001", "status": "submitted",
             "status_label": "Chờ tiếp nhận", "national_status": 1, "due": null,
-            "intake_due": "2026-11-26T09:00:00+07:00", "replayed": false})),
+            "intake_due": "2026-11-26T09:00:00+07:00", "replayed": false,
+            "lookup_key": "K7QM2XWD"})),
         (status = 200, description = "A retry: the dossier made the first time", body = SubmissionReceipt),
         (status = 400, description = "Not JSON, or a malformed Idempotency-Key", body = ErrorBody),
         (status = 403, description = "An officer without `dossier.receive` at the agency", body = ErrorBody),
@@ -132,6 +137,7 @@ pub async fn submit_dossier(
         due: d.due.legal,
         intake_due: d.intake_due,
         replayed,
+        lookup_key: d.lookup_key.clone(),
     };
     let status = if replayed {
         StatusCode::OK

@@ -63,6 +63,11 @@ const fn r(method: &'static str, path: &'static str, access: Access) -> RouteAcc
     }
 }
 
+/// A route for holders of `permission`.
+const fn needs(method: &'static str, path: &'static str, permission: Permission) -> RouteAccess {
+    r(method, path, Access::Permission(permission))
+}
+
 use Access::{Authenticated, Official, PartialSession, Public, Static};
 
 /// The table.
@@ -130,46 +135,18 @@ pub const ROUTES: &[RouteAccess] = &[
     r("GET", "/api/v1/inbox", Official),
     r("GET", "/api/v1/lookup/{code}", Public),
     // Administration.
-    r(
+    needs(
         "POST",
         "/api/v1/procedures/import",
-        Access::Permission(Permission::CatalogImport),
+        Permission::CatalogImport,
     ),
-    r(
-        "GET",
-        "/api/v1/users",
-        Access::Permission(Permission::UserManage),
-    ),
-    r(
-        "POST",
-        "/api/v1/users",
-        Access::Permission(Permission::UserManage),
-    ),
-    r(
-        "POST",
-        "/api/v1/users/{id}/disable",
-        Access::Permission(Permission::UserManage),
-    ),
-    r(
-        "GET",
-        "/api/v1/users/{id}/grants",
-        Access::Permission(Permission::GrantManage),
-    ),
-    r(
-        "POST",
-        "/api/v1/users/{id}/grants",
-        Access::Permission(Permission::GrantManage),
-    ),
-    r(
-        "DELETE",
-        "/api/v1/grants/{id}",
-        Access::Permission(Permission::GrantManage),
-    ),
-    r(
-        "GET",
-        "/api/v1/audit",
-        Access::Permission(Permission::AuditRead),
-    ),
+    needs("GET", "/api/v1/users", Permission::UserManage),
+    needs("POST", "/api/v1/users", Permission::UserManage),
+    needs("POST", "/api/v1/users/{id}/disable", Permission::UserManage),
+    needs("GET", "/api/v1/users/{id}/grants", Permission::GrantManage),
+    needs("POST", "/api/v1/users/{id}/grants", Permission::GrantManage),
+    needs("DELETE", "/api/v1/grants/{id}", Permission::GrantManage),
+    needs("GET", "/api/v1/audit", Permission::AuditRead),
 ];
 
 /// The rule for a request (`HEAD` is looked up as `GET`).

@@ -40,6 +40,14 @@ fn internal(e: impl std::fmt::Display) -> PageError {
     PageError(ApiError::internal(e.to_string()))
 }
 
+/// The hash of the session the request came with (`None` for an API token).
+fn session_hash(p: &Principal) -> Option<&str> {
+    match &p.via {
+        Via::Session { id_hash, .. } => Some(id_hash),
+        Via::Token { .. } => None,
+    }
+}
+
 /// Everything the account page shows, plus `extra` (a token just created, recovery codes).
 async fn account_context(
     state: &AppState,
@@ -47,10 +55,7 @@ async fn account_context(
     extra: Value,
 ) -> Result<Value, PageError> {
     let user = &p.user;
-    let current = match &p.via {
-        Via::Session { id_hash, .. } => Some(id_hash.clone()),
-        Via::Token { .. } => None,
-    };
+    let current = session_hash(p);
     let sessions: Vec<Value> = state
         .store
         .user_sessions(&user.id)
@@ -58,7 +63,7 @@ async fn account_context(
         .into_iter()
         .map(|s| {
             json!({
-                "current": current.as_deref() == Some(s.id_hash.as_str()),
+                "current": current == Some(s.id_hash.as_str()),
                 "created": when(s.created_at),
                 "last_seen": when(s.last_seen_at),
                 "ip": s.ip,
@@ -212,10 +217,7 @@ pub async fn logout_everywhere(
     State(state): State<AppState>,
     principal: Principal,
 ) -> Result<Response, PageError> {
-    let keep = match &principal.via {
-        Via::Session { id_hash, .. } => Some(id_hash.as_str()),
-        Via::Token { .. } => None,
-    };
+    let keep = session_hash(&principal);
     let event = principal
         .ctx()
         .event(
@@ -431,26 +433,27 @@ pub async fn totp_enable(
         .await?;
         return totp_page(&state, StatusCode::CONFLICT, ctx, None);
     }
-    // A privilege change: the session gets a new id.
-    let replaces = match &principal.via {
-        Via::Session { id_hash, .. } => Some(id_hash.as_str()),
-        Via::Token { .. } => None,
-    };
-    let cookie = start_session(
-        &state,
-        principal.ctx(),
-        &principal.user,
-        SessionLevel::Full,
-        replaces,
-        "session.rotate",
-    )
-    .await?;
+    let cookie = rotate_session(&state, &principal).await?;
     totp_page(
         &state,
         StatusCode::OK,
         json!({"enabled": true, "recovery_codes": codes, "left": RECOVERY_CODES, "error": null}),
         Some(cookie),
     )
+}
+
+/// A privilege change (two-factor authentication turned on or off): the session gets a new
+/// id, so a session id seen before the change is worth nothing after it.
+async fn rotate_session(state: &AppState, principal: &Principal) -> Result<HeaderValue, ApiError> {
+    start_session(
+        state,
+        principal.ctx(),
+        &principal.user,
+        SessionLevel::Full,
+        session_hash(principal),
+        "session.rotate",
+    )
+    .await
 }
 
 /// `POST /tai-khoan/xac-thuc-hai-buoc/tat`: turning it off needs a current code.
@@ -485,19 +488,7 @@ pub async fn totp_disable(
         .store
         .disable_totp(&principal.user.id, now, &event)
         .await?;
-    let replaces = match &principal.via {
-        Via::Session { id_hash, .. } => Some(id_hash.as_str()),
-        Via::Token { .. } => None,
-    };
-    let cookie = start_session(
-        &state,
-        principal.ctx(),
-        &principal.user,
-        SessionLevel::Full,
-        replaces,
-        "session.rotate",
-    )
-    .await?;
+    let cookie = rotate_session(&state, &principal).await?;
     let mut r = Redirect::to("/tai-khoan?tb=tat-2fa").into_response();
     r.headers_mut().append(header::SET_COOKIE, cookie);
     Ok(r)

@@ -103,53 +103,43 @@ pub async fn search(
         .filter_map(|c| catalog.hit(c))
         .map(|p| summary(&p.procedure))
         .collect();
-    let facet = |kind: &str, value: String, label: String, count: usize, selected: bool| {
+    // One option of a facet: its link sets the filter, or removes it when it is the one set.
+    let facet = |kind: &str, set: Option<&str>, value: &str, label: &str, count: usize| {
+        let selected = set == Some(value);
         json!({
-            "value": &value, "label": label, "count": count, "selected": selected,
-            "href": link(&s, &[(kind, if selected { None } else { Some(value.clone()) }), ("page", None)]),
+            "value": value, "label": label, "count": count, "selected": selected,
+            "href": link(&s, &[(kind, if selected { None } else { Some(value.to_owned()) }), ("page", None)]),
         })
     };
-    let levels: Vec<Value> = page
-        .facets
-        .levels
-        .iter()
+    let (set_level, set_online, set_field) = (
+        s.level.map(ImplementingLevel::slug),
+        s.online.map(OnlineLevel::as_str),
+        s.field.as_deref(),
+    );
+    let levels: Vec<Value> = (page.facets.levels.iter())
         .map(|c| {
             facet(
                 "level",
-                c.level.slug().into(),
-                c.level.label_vi().into(),
+                set_level,
+                c.level.slug(),
+                c.level.label_vi(),
                 c.count,
-                s.level == Some(c.level),
             )
         })
         .collect();
-    let online: Vec<Value> = page
-        .facets
-        .online
-        .iter()
+    let online: Vec<Value> = (page.facets.online.iter())
         .map(|c| {
             facet(
                 "online",
-                c.online.as_str().into(),
-                c.online.label_vi().into(),
+                set_online,
+                c.online.as_str(),
+                c.online.label_vi(),
                 c.count,
-                s.online == Some(c.online),
             )
         })
         .collect();
-    let fields: Vec<Value> = page
-        .facets
-        .fields
-        .iter()
-        .map(|c| {
-            facet(
-                "field",
-                c.field.clone(),
-                c.field.clone(),
-                c.count,
-                s.field.as_deref() == Some(&c.field),
-            )
-        })
+    let fields: Vec<Value> = (page.facets.fields.iter())
+        .map(|c| facet("field", set_field, &c.field, &c.field, c.count))
         .collect();
     let agencies: Vec<Value> = catalog
         .agencies()

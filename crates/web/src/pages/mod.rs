@@ -23,55 +23,35 @@ pub mod form;
 pub mod home;
 pub mod login;
 
+/// `(name, source)` of templates embedded from `templates/`: the name is the path, written once.
+macro_rules! embedded {
+    ($($name:literal),+ $(,)?) => {
+        &[$(($name, include_str!(concat!("../../templates/", $name)))),+]
+    };
+}
+
 /// The embedded templates: (name, source).
-const EMBEDDED: &[(&str, &str)] = &[
-    ("base.html", include_str!("../../templates/base.html")),
-    ("macros.html", include_str!("../../templates/macros.html")),
-    ("home.html", include_str!("../../templates/home.html")),
-    ("search.html", include_str!("../../templates/search.html")),
-    (
-        "procedure.html",
-        include_str!("../../templates/procedure.html"),
-    ),
-    (
-        "agencies.html",
-        include_str!("../../templates/agencies.html"),
-    ),
-    ("error.html", include_str!("../../templates/error.html")),
-    (
-        "calendar.html",
-        include_str!("../../templates/calendar.html"),
-    ),
-    ("due.html", include_str!("../../templates/due.html")),
-    ("login.html", include_str!("../../templates/login.html")),
-    (
-        "register.html",
-        include_str!("../../templates/register.html"),
-    ),
-    ("forgot.html", include_str!("../../templates/forgot.html")),
-    ("reset.html", include_str!("../../templates/reset.html")),
-    ("message.html", include_str!("../../templates/message.html")),
-    (
-        "totp_challenge.html",
-        include_str!("../../templates/totp_challenge.html"),
-    ),
-    (
-        "totp_setup.html",
-        include_str!("../../templates/totp_setup.html"),
-    ),
-    ("account.html", include_str!("../../templates/account.html")),
-    (
-        "mail/verify.txt",
-        include_str!("../../templates/mail/verify.txt"),
-    ),
-    (
-        "mail/reset.txt",
-        include_str!("../../templates/mail/reset.txt"),
-    ),
-    (
-        "mail/already_registered.txt",
-        include_str!("../../templates/mail/already_registered.txt"),
-    ),
+const EMBEDDED: &[(&str, &str)] = embedded![
+    "base.html",
+    "macros.html",
+    "home.html",
+    "search.html",
+    "procedure.html",
+    "agencies.html",
+    "error.html",
+    "calendar.html",
+    "due.html",
+    "login.html",
+    "register.html",
+    "forgot.html",
+    "reset.html",
+    "message.html",
+    "totp_challenge.html",
+    "totp_setup.html",
+    "account.html",
+    "mail/verify.txt",
+    "mail/reset.txt",
+    "mail/already_registered.txt",
 ];
 
 /// The template environment.

@@ -15,8 +15,9 @@ use crate::{
         ClockEvent, DayKind, Dues, EntryStatus, WorkCalendar, WorkingDuration, clocks::ClockError,
         official_years,
     },
-    catalog::{ProcedureCode, ProcessingTime, TimeUnit},
+    catalog::{ProcessingTime, TimeUnit},
     identity::Permission,
+    testkit,
 };
 
 use ActionKind as A;
@@ -43,10 +44,7 @@ fn local(ts: Timestamp) -> String {
 }
 
 fn limit() -> ProcessingTime {
-    ProcessingTime {
-        amount: 5.0,
-        unit: TimeUnit::WorkingDays,
-    }
+    testkit::five_working_days()
 }
 
 fn working_days(from: Timestamp, n: f64) -> Timestamp {
@@ -106,60 +104,25 @@ fn component(name: &str, required: bool, files: Vec<FileRef>) -> Component {
 /// Wednesday 25/11/2026 09:00, with `template` resolved for `receiving` and `competent`.
 fn submitted_with(template: &ProcessTemplate, receiving: &str, competent: &str) -> Dossier {
     let submitted_at = t("2026-11-25 09:00");
-    Dossier {
-        id: "019a0000-0000-7000-8000-000000000001".to_owned(),
-        code: DossierCode::new("000.00.00.H06", date(2026, 11, 25), 1).unwrap(),
-        procedure: ProcedureCode::parse("1.001193").unwrap(),
-        procedure_version: 1,
-        procedure_name: "Đăng ký khai sinh".to_owned(),
-        case_name: None,
-        applicant: Applicant {
-            kind: ApplicantKind::Individual,
-            name: "Nguyễn Văn An".to_owned(),
-            citizen_id: Some("024090001234".to_owned()),
-            tax_code: None,
-            phone: None,
-            email: None,
-            address: None,
-        },
-        representative: None,
-        owner_id: Some("u-citizen".to_owned()),
-        channel: SubmissionChannel::Online,
-        receiving_agency: receiving.to_owned(),
-        competent_agency: competent.to_owned(),
-        current_agency: receiving.to_owned(),
-        return_place: ReturnPlace {
-            method: ReturnMethod::Online,
-            address: None,
-        },
-        components: vec![
-            component("Tờ khai đăng ký khai sinh", true, Vec::new()),
-            component("Giấy chứng sinh", true, vec![file("f-birth")]),
-        ],
-        fees: Vec::new(),
-        status: Status::Submitted,
+    let mut s = testkit::submission(
+        "019a0000-0000-7000-8000-000000000001",
+        receiving,
         submitted_at,
-        intake_due: intake::online_check_due(&CAL, submitted_at, &DossierRules::default()),
-        accepted_at: None,
-        finished_at: None,
-        returned_at: None,
-        limit: Some(limit()),
-        clock_events: Vec::new(),
-        due: Dues::default(),
-        process: template.resolve(Some(limit()), receiving, competent),
-        step: 0,
-        steps: Vec::new(),
-        assignee: None,
-        supplements: Vec::new(),
-        consultations: Vec::new(),
-        closing_notice: None,
-        approved_by: None,
-        apology: None,
-        result: None,
-        rating: None,
-        lookup_key: "ABCD2345".to_owned(),
-        revision: 0,
-    }
+    );
+    s.competent_agency = competent.to_owned();
+    s.process = template.resolve(Some(limit()), receiving, competent);
+    s.owner_id = Some("u-citizen".to_owned());
+    s.components = vec![
+        component("Tờ khai đăng ký khai sinh", true, Vec::new()),
+        component("Giấy chứng sinh", true, vec![file("f-birth")]),
+    ];
+    s.intake_due = intake::online_check_due(&CAL, submitted_at, &DossierRules::default());
+    let mut d = Dossier::submitted(
+        s,
+        DossierCode::new("000.00.00.H06", date(2026, 11, 25), 1).unwrap(),
+    );
+    d.lookup_key = "ABCD2345".to_owned();
+    d
 }
 
 /// The dossier of the brief: default process, receiving and competent agency `bn.x07210`.

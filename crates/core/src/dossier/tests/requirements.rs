@@ -7,6 +7,7 @@ fn need(permission: Permission, agency: &str) -> Requirement {
         permission,
         agency: agency.to_owned(),
         owner_may: false,
+        officials_may: true,
     }
 }
 
@@ -39,6 +40,7 @@ fn requirements_follow_the_state() {
             permission: P::DossierReceive,
             agency: DESK.to_owned(),
             owner_may: true,
+            officials_may: true,
         }
     );
     assert_eq!(
@@ -173,4 +175,16 @@ fn requirements_follow_the_state() {
         requirement(&w, A::SupplementReceived, None),
         need(P::DossierReceive, DESK)
     );
+}
+
+#[test]
+fn only_the_applicant_rates_and_sends_a_supplement_online() {
+    let d = submitted();
+    for kind in [A::Rate, A::SubmitSupplement] {
+        let r = requirement(&d, kind, None);
+        assert!(r.owner_may && !r.officials_may, "{kind:?}");
+    }
+    for kind in [A::Accept, A::Withdraw, A::SupplementReceived] {
+        assert!(requirement(&d, kind, None).officials_may, "{kind:?}");
+    }
 }

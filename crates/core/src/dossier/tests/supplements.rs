@@ -214,6 +214,7 @@ fn the_applicant_sends_the_supplement_and_the_desk_confirms_it() {
             permission: Permission::DossierHandle,
             agency: HOME.to_owned(),
             owner_may: false,
+            officials_may: true,
         }
     );
     assert!(allowed(&d).contains(&A::RequestSupplement));

@@ -13,7 +13,8 @@ use axum::{
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{Html, IntoResponse, Redirect, Response},
 };
-use motcua_service::crypto::sha256_hex;
+use motcua_service::{RequestContext, crypto::sha256_hex};
+use motcua_store::{SessionLevel, User};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -25,7 +26,11 @@ pub use verify::verify_email;
 
 use super::PageError;
 use crate::{
-    auth::cookies::{self, CookieName},
+    auth::{
+        cookies::{self, CookieName},
+        login::start_session,
+        url_encode,
+    },
     error::ApiError,
     state::AppState,
 };
@@ -44,6 +49,21 @@ pub(crate) fn render(
         );
     }
     state.templates.render(template, ctx)
+}
+
+/// A page rendered with the site frame, answered with `status`.
+fn page(
+    state: &AppState,
+    status: StatusCode,
+    template: &str,
+    title: &str,
+    ctx: Value,
+) -> Result<Response, PageError> {
+    Ok(respond(
+        status,
+        vec![],
+        render(state, template, title, ctx)?,
+    ))
 }
 
 /// A rendered page with a status and extra headers.
@@ -72,8 +92,9 @@ fn message(
     text: &str,
     link: Option<(&str, &str)>,
 ) -> Result<Response, PageError> {
-    let html = render(
+    page(
         state,
+        status,
         "message.html",
         title,
         json!({
@@ -81,8 +102,32 @@ fn message(
             "text": text,
             "link": link.map(|(href, label)| json!({"href": href, "label": label})),
         }),
-    )?;
-    Ok(respond(status, vec![], html))
+    )
+}
+
+/// Where a first factor (a password, a provider's ID token) leads: with two-factor
+/// authentication on, a partial session and the second-factor page, then `next`; else a full
+/// session and `next` at once. `actions` are the audit actions of the two cases (partial,
+/// full); `extra` cookies follow the session cookie.
+async fn first_factor_passed(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &User,
+    replaces: Option<&str>,
+    next: &str,
+    (partial_action, full_action): (&str, &str),
+    extra: Vec<HeaderValue>,
+) -> Result<Response, PageError> {
+    let (level, action, to) = if user.totp_enabled {
+        let challenge = format!("/dang-nhap/xac-thuc?tiep={}", url_encode(next));
+        (SessionLevel::Partial, partial_action, challenge)
+    } else {
+        (SessionLevel::Full, full_action, next.to_owned())
+    };
+    let cookie = start_session(state, ctx, user, level, replaces, action).await?;
+    let mut cookies = vec![cookie];
+    cookies.extend(extra);
+    Ok(redirect(&to, cookies))
 }
 
 /// Seconds as whole minutes, rounded up (for "try again in N minutes").

@@ -8,18 +8,17 @@ use axum::{
 use jiff::Timestamp;
 use motcua_core::audit::Outcome;
 use motcua_service::crypto::{constant_time_eq, random_token, sha256_hex};
-use motcua_store::{OidcFlow, SessionLevel};
+use motcua_store::OidcFlow;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{internal, message, minutes, presented_session, redirect, render, respond};
+use super::{first_factor_passed, internal, message, minutes, presented_session, render, respond};
 use crate::{
     auth::{
         cookies::{self, CookieName},
-        login::start_session,
         oidc::OidcError,
         principal::{Client, record_event},
-        safe_return_path, url_encode,
+        safe_return_path,
     },
     error::ApiError,
     pages::{PageError, form::FormData},
@@ -233,29 +232,14 @@ pub async fn oidc_callback(
     };
     let replaces = presented_session(&state, &headers);
     let return_to = safe_return_path(flow.return_to.as_deref());
-    if user.totp_enabled {
-        let cookie = start_session(
-            &state,
-            &ctx,
-            &user,
-            SessionLevel::Partial,
-            replaces.as_deref(),
-            "login.oidc_password",
-        )
-        .await?;
-        return Ok(redirect(
-            &format!("/dang-nhap/xac-thuc?tiep={}", url_encode(&return_to)),
-            vec![cookie, clear],
-        ));
-    }
-    let cookie = start_session(
+    first_factor_passed(
         &state,
         &ctx,
         &user,
-        SessionLevel::Full,
         replaces.as_deref(),
-        "login.oidc",
+        &return_to,
+        ("login.oidc_password", "login.oidc"),
+        vec![clear],
     )
-    .await?;
-    Ok(redirect(&return_to, vec![cookie, clear]))
+    .await
 }

@@ -8,7 +8,7 @@ use axum::{
 use motcua_service::ServiceError;
 use serde_json::json;
 
-use super::{TokenQuery, message, minutes, render, respond};
+use super::{TokenQuery, message, minutes, page, render, respond};
 use crate::{
     auth::{
         cookies::{self, CookieName},
@@ -20,13 +20,13 @@ use crate::{
 
 /// `GET /quen-mat-khau`
 pub async fn forgot_form(State(state): State<AppState>) -> Result<Response, PageError> {
-    let html = render(
+    page(
         &state,
+        StatusCode::OK,
         "forgot.html",
         "Quên mật khẩu",
         json!({"email": "", "error": null}),
-    )?;
-    Ok(respond(StatusCode::OK, vec![], html))
+    )
 }
 
 /// `POST /quen-mat-khau` — the same answer whether or not the address has an account.
@@ -48,15 +48,13 @@ pub async fn forgot_submit(
             "Nếu địa chỉ email này có tài khoản, chúng tôi đã gửi thư hướng dẫn đặt lại mật khẩu. Liên kết trong thư chỉ dùng được một lần. Tài khoản đăng ký bằng số điện thoại xin liên hệ bộ phận một cửa.",
             Some(("/dang-nhap", "Về trang đăng nhập")),
         ),
-        Err(ServiceError::Invalid(errors)) => {
-            let html = render(
-                &state,
-                "forgot.html",
-                "Quên mật khẩu",
-                json!({"email": input, "error": errors.first().map(|e| e.message.clone())}),
-            )?;
-            Ok(respond(StatusCode::BAD_REQUEST, vec![], html))
-        }
+        Err(ServiceError::Invalid(errors)) => page(
+            &state,
+            StatusCode::BAD_REQUEST,
+            "forgot.html",
+            "Quên mật khẩu",
+            json!({"email": input, "error": errors.first().map(|e| e.message.clone())}),
+        ),
         Err(ServiceError::TooManyRequests { retry_after }) => message(
             &state,
             StatusCode::TOO_MANY_REQUESTS,
@@ -77,13 +75,13 @@ fn reset_page(
     token: &str,
     error: Option<String>,
 ) -> Result<Response, PageError> {
-    let html = render(
+    page(
         state,
+        status,
         "reset.html",
         "Đặt lại mật khẩu",
         json!({"token": token, "error": error}),
-    )?;
-    Ok(respond(status, vec![], html))
+    )
 }
 
 /// `GET /dat-lai-mat-khau?ma=…`

@@ -12,7 +12,7 @@ use motcua_service::{
 use motcua_store::SessionLevel;
 use serde_json::{Value, json};
 
-use super::{message, minutes, presented_session, redirect, render, respond};
+use super::{message, minutes, page, presented_session, redirect};
 use crate::{
     auth::{login::start_session, principal::Client},
     pages::{PageError, form::FormData},
@@ -25,13 +25,13 @@ fn register_page(
     values: Value,
     errors: Value,
 ) -> Result<Response, PageError> {
-    let html = render(
+    page(
         state,
+        status,
         "register.html",
         "Đăng ký tài khoản",
         json!({"values": values, "errors": errors}),
-    )?;
-    Ok(respond(status, vec![], html))
+    )
 }
 
 /// `GET /dang-ky`

@@ -9,14 +9,14 @@ use motcua_core::audit::Outcome;
 use motcua_store::SessionLevel;
 use serde_json::{Value, json};
 
-use super::{NextQuery, minutes, presented_session, redirect, render, respond};
+use super::{NextQuery, first_factor_passed, minutes, page, presented_session, redirect};
 use crate::{
     auth::{
         PendingLogin, Principal,
         cookies::{self, CookieName},
         login::{PasswordCheck, SecondFactor, check_password, check_second_factor, start_session},
         principal::Client,
-        safe_return_path, url_encode,
+        safe_return_path,
     },
     pages::{PageError, form::FormData},
     state::AppState,
@@ -36,8 +36,9 @@ fn login_page(
         .iter()
         .map(|p| json!({"name": p.name, "label": p.label}))
         .collect();
-    let html = render(
+    page(
         state,
+        status,
         "login.html",
         "Đăng nhập",
         json!({
@@ -46,8 +47,7 @@ fn login_page(
             "error": error,
             "providers": providers,
         }),
-    )?;
-    Ok(respond(status, vec![], html))
+    )
 }
 
 /// `GET /dang-nhap`
@@ -110,31 +110,16 @@ pub async fn login_submit(
         }
     };
     let replaces = presented_session(&state, &headers);
-    if user.totp_enabled {
-        let cookie = start_session(
-            &state,
-            &ctx,
-            &user,
-            SessionLevel::Partial,
-            replaces.as_deref(),
-            "login.password",
-        )
-        .await?;
-        return Ok(redirect(
-            &format!("/dang-nhap/xac-thuc?tiep={}", url_encode(&next)),
-            vec![cookie],
-        ));
-    }
-    let cookie = start_session(
+    first_factor_passed(
         &state,
         &ctx,
         &user,
-        SessionLevel::Full,
         replaces.as_deref(),
-        "login.success",
+        &next,
+        ("login.password", "login.success"),
+        vec![],
     )
-    .await?;
-    Ok(redirect(&next, vec![cookie]))
+    .await
 }
 
 fn challenge_page(
@@ -143,13 +128,13 @@ fn challenge_page(
     next: &str,
     error: Option<String>,
 ) -> Result<Response, PageError> {
-    let html = render(
+    page(
         state,
+        status,
         "totp_challenge.html",
         "Xác thực hai bước",
         json!({"next": next, "error": error}),
-    )?;
-    Ok(respond(status, vec![], html))
+    )
 }
 
 /// `GET /dang-nhap/xac-thuc`
