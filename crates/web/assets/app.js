@@ -62,3 +62,32 @@
   });
   document.addEventListener("click", function (e) { if (!list.contains(e.target) && e.target !== input) close(); });
 })();
+
+// Forms (progressive enhancement; every form works without this): the error summary or a
+// success message takes focus on load, a submit button marked data-once is disabled after the
+// first press (the server also answers a second submission with the first dossier), and a file
+// over the size limit is reported before it is sent.
+(function () {
+  var focus = document.querySelector("[data-focus]");
+  if (focus) focus.focus();
+  document.querySelectorAll("form").forEach(function (form) {
+    form.addEventListener("submit", function (e) {
+      var big = null;
+      form.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
+        var max = +input.getAttribute("data-max-bytes");
+        Array.prototype.forEach.call(input.files || [], function (f) { if (f.size > max) big = f.name; });
+      });
+      if (big) {
+        e.preventDefault();
+        window.alert("Tệp “" + big + "” quá lớn. Hãy chọn tệp nhỏ hơn.");
+        return;
+      }
+      var once = form.querySelector("button[data-once]");
+      if (once) {
+        if (once.getAttribute("aria-disabled") === "true") { e.preventDefault(); return; }
+        once.setAttribute("aria-disabled", "true");
+        once.textContent = "Đang gửi…";
+      }
+    });
+  });
+})();

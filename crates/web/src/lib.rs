@@ -51,7 +51,7 @@ pub type PageRoute = (
 /// The portal's pages and assets.
 pub fn page_routes() -> Vec<PageRoute> {
     use pages::{account, login};
-    vec![
+    let mut routes: Vec<PageRoute> = vec![
         ("/", &["GET"], get(pages::home::home)),
         ("/thu-tuc", &["GET"], get(pages::catalog::search)),
         ("/thu-tuc/{code}", &["GET"], get(pages::catalog::procedure)),
@@ -132,7 +132,9 @@ pub fn page_routes() -> Vec<PageRoute> {
             &["POST"],
             post(account::totp_disable),
         ),
-    ]
+    ];
+    routes.extend(pages::portal::routes());
+    routes
 }
 
 /// The whole HTTP application, with the default [`edge::EdgeLimits`].
@@ -218,6 +220,10 @@ pub fn router_with(state: AppState, limits: edge::EdgeLimits) -> Router {
 /// Largest uploaded file (a scan, an electronic result); the README and the OpenAPI document
 /// quote it.
 pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
+
+/// Largest body of a page form that carries files (the documents step, a supplement): a few
+/// files of [`MAX_FILE_BYTES`] at once; more are added by saving the step again.
+pub const MAX_FORM_FILES_BYTES: usize = 3 * MAX_FILE_BYTES;
 
 /// Unknown paths: JSON under `/api/`, an HTML page elsewhere.
 async fn not_found(req: Request<Body>) -> Response {

@@ -17,7 +17,7 @@ use crate::{
     calendar::WorkCalendar,
     catalog::{
         OnlineLevel, Procedure, TimeUnit,
-        requirement::{Classified, ConditionTopic, RequirementKind, classify_case},
+        requirement::{Classified, Condition, ConditionTopic, RequirementKind, classify_case},
     },
 };
 
@@ -151,6 +151,22 @@ pub fn received_on_entry(channel: SubmissionChannel) -> bool {
     channel.is_received_by_officer() || channel == SubmissionChannel::NationalPortal
 }
 
+/// Whether a conditional document applies, when the submission itself tells: nobody asks "do
+/// you file for someone else?" of someone who named no representative, nor about the channel
+/// of one who chose it. `None`: only the applicant's answer can tell. The portal's form asks
+/// exactly the questions this leaves open.
+pub fn known_condition(
+    condition: Option<&Condition>,
+    representative_given: bool,
+    channel: Option<SubmissionChannel>,
+) -> Option<bool> {
+    match condition.map(|c| &c.topic) {
+        Some(ConditionTopic::Authorisation) => Some(representative_given),
+        Some(ConditionTopic::Channel(chs)) => channel.map(|ch| chs.contains(&ch.catalog_channel())),
+        _ => None,
+    }
+}
+
 /// Builds the submission, or says everything that is wrong with the request.
 pub fn plan(
     req: IntakeRequest<'_>,
@@ -216,19 +232,11 @@ pub fn plan(
         let applies = match (&classified.kind, &classified.condition) {
             (RequirementKind::Note, _) => continue,
             (RequirementKind::Required, _) => None,
-            (RequirementKind::Conditional, condition) => {
-                answers.get(row).copied().flatten().or_else(|| {
-                    match condition.as_ref().map(|c| &c.topic) {
-                        // Known from the request: nobody asks "do you file for someone else?" of
-                        // someone who named no representative.
-                        Some(ConditionTopic::Authorisation) => Some(representative_given),
-                        Some(ConditionTopic::Channel(chs)) => {
-                            channel.map(|ch| chs.contains(&ch.catalog_channel()))
-                        }
-                        _ => None,
-                    }
-                })
-            }
+            (RequirementKind::Conditional, condition) => answers
+                .get(row)
+                .copied()
+                .flatten()
+                .or_else(|| known_condition(condition.as_ref(), representative_given, channel)),
         };
         if let Some(s) = slot.get_mut(row) {
             *s = Some(components.len());

@@ -26,6 +26,7 @@ mod edges;
 mod import;
 mod oidc;
 mod pages;
+mod portal;
 mod privacy;
 mod security;
 mod support;

@@ -28,10 +28,11 @@ use motcua_core::{
 };
 use motcua_store::{AuditStore, DossierStore, DraftStore, GrantStore, ThrottleStore, UserStore};
 
+pub use drafts::{DraftData, DraftView};
 pub use files::{FileRules, MyDocument, dossier_has_file, sniff};
 pub use inbox::{InboxFilter, StatusFilter};
 pub use lookup::LOOKUP_POLICY;
-pub use request::{ActionRequest, ComponentInput, SubmitRequest};
+pub use request::{ActionRequest, ComponentInput, ConditionAnswer, SubmitRequest};
 
 use crate::{
     actor::{Actor, Target, record},

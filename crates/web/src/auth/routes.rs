@@ -121,6 +121,21 @@ pub const ROUTES: &[RouteAccess] = &[
     r("GET", "/tai-khoan/xac-thuc-hai-buoc", Official),
     r("POST", "/tai-khoan/xac-thuc-hai-buoc", Official),
     r("POST", "/tai-khoan/xac-thuc-hai-buoc/tat", Official),
+    // The citizen portal: the dossier service decides who may (applicants own drafts and
+    // their dossiers); the lookup needs the code and its second factor.
+    r("GET", "/nop-ho-so/{code}", Authenticated),
+    r("POST", "/nop-ho-so/{code}", Authenticated),
+    r("GET", "/ho-so-dang-soan/{id}/{step}", Authenticated),
+    r("POST", "/ho-so-dang-soan/{id}/{step}", Authenticated),
+    r("GET", "/ho-so-cua-toi", Authenticated),
+    r("GET", "/ho-so-cua-toi/{code}", Authenticated),
+    r("GET", "/ho-so-cua-toi/{code}/da-nop", Authenticated),
+    r(
+        "POST",
+        "/ho-so-cua-toi/{code}/thao-tac/{action}",
+        Authenticated,
+    ),
+    r("GET", "/tra-cuu-ho-so", Public),
     // Dossiers: the handlers decide per dossier (owner, or grants at an involved agency).
     r("POST", "/api/v1/dossiers", Authenticated),
     r("GET", "/api/v1/dossiers/{code}", Authenticated),

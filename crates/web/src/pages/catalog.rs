@@ -212,7 +212,7 @@ fn channel_json(p: &Procedure) -> Vec<Value> {
 
 /// "If you submit now": each channel's expected due instant on the national calendar at the
 /// clock's now, with the days it skips.
-fn estimates_json(state: &AppState, p: &Procedure) -> Vec<Value> {
+pub(crate) fn estimates_json(state: &AppState, p: &Procedure) -> Vec<Value> {
     let calendars = state.calendars.get();
     calendar_query::estimates(calendars.national(), state.clock.now(), &p.methods)
         .iter()
@@ -261,6 +261,14 @@ pub async fn procedure(State(state): State<AppState>, Path(code): Path<String>) 
         .map(|(a, level)| json!({"id": a.id, "name": a.name, "address": a.address, "online": level.label_vi()}))
         .collect();
     let estimates = estimates_json(&state, p);
+    let apply_online = catalog
+        .offers(&code)
+        .iter()
+        .filter(|(id, level)| {
+            *level != motcua_core::catalog::OnlineLevel::None
+                && catalog.agency(id).is_some_and(|a| a.valid_to.is_none())
+        })
+        .count();
     let html = state.templates.render(
         "procedure.html",
         json!({
@@ -275,6 +283,7 @@ pub async fn procedure(State(state): State<AppState>, Path(code): Path<String>) 
             "estimates": estimates,
             "offers": offers,
             "offer_count": offers.len(),
+            "apply_online": apply_online,
             "version": stored.version,
             "valid_from": stored.valid_from.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7))).strftime("%d/%m/%Y").to_string(),
             "legal": p.legal_bases.iter().map(|l| json!({
@@ -285,8 +294,11 @@ pub async fn procedure(State(state): State<AppState>, Path(code): Path<String>) 
             "cases": p.cases.iter().map(|c| json!({
                 "name": present::strip_bullet(&c.name).trim_end_matches(':'),
                 "notes": present::is_notes_group(&c.name),
-                "items": c.components.iter().map(|d| json!({
-                    "name": present::strip_bullet(&d.name),
+                // Required, conditional (with its question) or a note: a note gets no checkbox.
+                "items": motcua_core::catalog::classify_case(c).into_iter().zip(&c.components).map(|(k, d)| json!({
+                    "name": k.document,
+                    "kind": k.kind.as_str(),
+                    "condition": k.condition.as_ref().map(|c| c.question.clone()),
                     "originals": d.originals,
                     "copies": d.copies,
                     "forms": d.forms,

@@ -35,6 +35,18 @@ impl FormData {
             .map_or("", String::as_str)
     }
 
+    /// Adds a value to a field (the multipart reader builds a form this way).
+    pub fn push(&mut self, key: String, value: String) {
+        self.0.entry(key).or_default().push(value);
+    }
+
+    /// Every `(field, value)` pair.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0
+            .iter()
+            .flat_map(|(k, vs)| vs.iter().map(move |v| (k.as_str(), v.as_str())))
+    }
+
     /// Every value of a repeated field.
     pub fn all(&self, key: &str) -> &[String] {
         self.0.get(key).map_or(&[], Vec::as_slice)
@@ -50,11 +62,7 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
     async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
         let bytes = edge::read_body(req.into_body()).await?;
         let form = Self::parse(&bytes);
-        let fields = form
-            .0
-            .iter()
-            .flat_map(|(k, vs)| vs.iter().map(move |v| (k.as_str(), v.as_str())));
-        match edge::bad_form_field(fields) {
+        match edge::bad_form_field(form.pairs()) {
             Some(e) => Err(PageError(e)),
             None => Ok(form),
         }

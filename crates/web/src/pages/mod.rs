@@ -22,6 +22,7 @@ pub mod catalog;
 pub mod form;
 pub mod home;
 pub mod login;
+pub mod portal;
 
 /// `(name, source)` of templates embedded from `templates/`: the name is the path, written once.
 macro_rules! embedded {
@@ -49,6 +50,19 @@ const EMBEDDED: &[(&str, &str)] = embedded![
     "totp_challenge.html",
     "totp_setup.html",
     "account.html",
+    "portal/macros.html",
+    "portal/step.html",
+    "portal/agency.html",
+    "portal/step_case.html",
+    "portal/step_applicant.html",
+    "portal/step_representative.html",
+    "portal/step_documents.html",
+    "portal/step_return.html",
+    "portal/step_check.html",
+    "portal/submitted.html",
+    "portal/mine.html",
+    "portal/dossier.html",
+    "portal/lookup.html",
     "mail/verify.txt",
     "mail/reset.txt",
     "mail/already_registered.txt",

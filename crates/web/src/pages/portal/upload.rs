@@ -1,0 +1,90 @@
+//! Reading the portal's multipart forms (documents with their files): the text fields as a
+//! [`FormData`] and the files as they came. The body is read through the edge first (its
+//! limit for forms with files, its 413 and 408 as pages), then split into parts.
+
+use axum::{
+    body::{Body, Bytes},
+    extract::{FromRequest, Multipart, Request},
+};
+
+use crate::{edge, error::ApiError, pages::PageError, pages::form::FormData};
+
+/// One file of a form: the field it came in, its name and declared type, and its bytes.
+#[derive(Debug)]
+pub struct FormFile {
+    /// The form field (`tep-3`).
+    pub field: String,
+    /// The file's name on the applicant's device.
+    pub name: String,
+    /// The type the browser declared (the service checks the bytes).
+    pub media_type: String,
+    /// The content.
+    pub bytes: Bytes,
+}
+
+/// A multipart form.
+#[derive(Debug, Default)]
+pub struct FilesForm {
+    /// Text fields.
+    pub fields: FormData,
+    /// Files chosen (an empty file input sends a part without a name or bytes: dropped).
+    pub files: Vec<FormFile>,
+}
+
+fn malformed() -> PageError {
+    PageError(ApiError::bad_request(
+        "malformed_form",
+        "Biểu mẫu gửi lên không đọc được; hãy tải lại trang và gửi lại.",
+    ))
+}
+
+impl FilesForm {
+    /// Reads a `multipart/form-data` request, or a urlencoded one (a form without files).
+    pub async fn read(req: Request) -> Result<Self, PageError> {
+        let multipart = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        if !multipart {
+            let fields = FormData::from_request(req, &()).await?;
+            return Ok(Self {
+                fields,
+                files: Vec::new(),
+            });
+        }
+        let (parts, body) = req.into_parts();
+        let bytes = edge::read_body(body).await?;
+        let req = Request::from_parts(parts, Body::from(bytes));
+        let mut multipart = Multipart::from_request(req, &())
+            .await
+            .map_err(|_| malformed())?;
+        let mut form = Self::default();
+        while let Some(field) = multipart.next_field().await.map_err(|_| malformed())? {
+            let name = field.name().unwrap_or_default().to_owned();
+            match field.file_name().map(str::to_owned) {
+                Some(file_name) => {
+                    let media_type = field.content_type().unwrap_or_default().to_owned();
+                    let bytes = field.bytes().await.map_err(|_| malformed())?;
+                    if !file_name.is_empty() && !bytes.is_empty() {
+                        form.files.push(FormFile {
+                            field: name,
+                            name: file_name,
+                            media_type,
+                            bytes,
+                        });
+                    }
+                }
+                None => {
+                    let value = field.text().await.map_err(|_| malformed())?;
+                    form.fields.push(name, value);
+                }
+            }
+        }
+        let fields = form.fields.pairs();
+        match edge::bad_form_field(fields) {
+            Some(e) => Err(PageError(e)),
+            None => Ok(form),
+        }
+    }
+}
