@@ -90,6 +90,9 @@ for q in "receiver1 ward desk|$receiver|/api/v1/inbox" \
   IFS='|' read -r name tok path <<<"$q"
   TOKEN=$tok run "inbox: $name" -c8 -d10s -s bench/wrk/get.lua "$base$path"
 done
+# The applicant's own list, page and API, with ~1,000 of the million dossiers theirs.
+TOKEN=$citizen run "my dossiers page, 1M" -c8 -d10s -s bench/wrk/get.lua "$base/ho-so-cua-toi"
+TOKEN=$citizen run "my dossiers API, 1M" -c8 -d10s -s bench/wrk/get.lua "$base/api/v1/me/dossiers"
 CODES=$data/codes.txt run "public lookup, 1M (c64)" -c64 -d"$duration" -s bench/wrk/lookup.lua $base
 [[ -n $reuse ]] || TOKEN=$citizen BODY=$data/body.json AGENCIES=$data/agencies.txt run "submit, 1M (c32)" -c32 -d"$duration" -s bench/wrk/submit.lua $base
 stop

@@ -57,7 +57,9 @@ test("type-ahead suggests procedures while typing", async () => {
   const page = await browser.newPage(DESKTOP);
   await page.goto(server.base + "/");
   await page.getByLabel("Tìm thủ tục hành chính").pressSequentially("khai s", { delay: 30 });
-  const option = page.getByRole("option").first();
+  // Suggestions follow the typing; under load an earlier prefix ("khai") may answer first, so
+  // wait for the list of the whole word typed.
+  const option = page.getByRole("option", { name: /khai sinh/i }).first();
   await option.waitFor();
   assert.match(await option.textContent(), /khai sinh/i);
   await page.close();

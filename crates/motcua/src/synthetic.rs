@@ -79,6 +79,12 @@ pub async fn generate(
     let handler1 = store
         .user_by_login(&LoginId::Username("handler1".to_owned()))
         .await?;
+    // The demo applicant owns one online dossier in a thousand: the applicant's list
+    // ("Hồ sơ của tôi") is measured among a million dossiers with a heavy user's thousand.
+    let citizen1 = store
+        .user_by_login(&LoginId::Username("citizen1".to_owned()))
+        .await?
+        .map(|u| u.id);
     let mut places = Vec::new();
     for a in agencies.iter().filter(|a| {
         a.is_valid_on(today)
@@ -157,6 +163,14 @@ pub async fn generate(
             continue;
         };
         let p = &stored.procedure;
+        let channel = if rng.next(2) == 0 {
+            SubmissionChannel::Online
+        } else {
+            SubmissionChannel::Desk
+        };
+        let owner_id = citizen1
+            .clone()
+            .filter(|_| channel == SubmissionChannel::Online && rng.next(500) == 0);
         let mut d = Dossier::submitted(
             Submission {
                 id: uuid::Uuid::now_v7().to_string(),
@@ -174,12 +188,8 @@ pub async fn generate(
                     address: None,
                 },
                 representative: None,
-                owner_id: None,
-                channel: if rng.next(2) == 0 {
-                    SubmissionChannel::Online
-                } else {
-                    SubmissionChannel::Desk
-                },
+                owner_id,
+                channel,
                 receiving_agency: place.desk.clone(),
                 competent_agency: place.agency.clone(),
                 return_place: ReturnPlace {

@@ -152,6 +152,7 @@ async fn dossier_page(
         .supplements
         .last()
         .filter(|_| d.status == Status::AwaitingSupplement);
+    let requested = |name: &str| open_request.is_some_and(|r| r.items.iter().any(|it| it.component == name));
     let rating = d.rating.as_ref().map(|r| &r.rating);
     let criteria: Vec<Value> = CRITERIA
         .iter()
@@ -190,10 +191,11 @@ async fn dossier_page(
         "lookup_key": d.lookup_key,
         "receipt": d.accepted_at.map(|_| format!("/api/v1/dossiers/{code}/forms/01.pdf")),
         "applicant": d.applicant.name,
-        "components": d.components.iter().enumerate().filter(|(_, c)| c.applies != Some(false) || !c.files.is_empty()).map(|(i, c)| json!({
+        // A document that did not apply and holds nothing is left out, unless it is asked for.
+        "components": d.components.iter().enumerate().filter(|(_, c)| c.applies != Some(false) || !c.files.is_empty() || requested(&c.name)).map(|(i, c)| json!({
             "index": i,
             "name": crate::present::strip_bullet(&c.name),
-            "requested": open_request.is_some_and(|r| r.items.iter().any(|it| it.component == c.name)),
+            "requested": requested(&c.name),
             "files": c.files.iter().map(|f| json!({
                 "name": f.name, "size": size_vi(f.size),
                 "href": format!("/api/v1/dossiers/{code}/files/{}", f.id),
