@@ -1,6 +1,6 @@
 // Shared helpers for motcua's browser tests: start the real binary on a free port with a fresh
 // data directory, and launch the system's Chromium through playwright-core (no downloads).
-import { spawn } from "node:child_process";
+import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -23,12 +23,28 @@ function freePort() {
   });
 }
 
-/** Starts motcua with its demo data; resolves when /readyz answers ready. */
-export async function startServer() {
+/** The engines the browser tests run on: SQLite always, PostgreSQL when MOTCUA_TEST_PG_URL is
+ * set (each server then gets a fresh database of its own, dropped when it stops). */
+export const ENGINES = process.env.MOTCUA_TEST_PG_URL ? ["sqlite", "postgres"] : ["sqlite"];
+
+/** A fresh PostgreSQL database next to the one MOTCUA_TEST_PG_URL names; returns its URL. */
+function freshPostgres() {
+  const admin = process.env.MOTCUA_TEST_PG_URL;
+  const name = `motcua_e2e_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  execFileSync("psql", [admin, "-qc", `CREATE DATABASE ${name}`]);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => execFileSync("psql", [admin, "-qc", `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]) };
+}
+
+/** Starts motcua with its demo data on `engine` ("sqlite" by default); resolves when /readyz
+ * answers ready. */
+export async function startServer(engine = "sqlite") {
   const dir = mkdtempSync(join(tmpdir(), "motcua-e2e-"));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, MOTCUA_DATABASE_URL: "", RUST_LOG: "warn" };
+  const pg = engine === "postgres" ? freshPostgres() : null;
+  const env = { ...process.env, MOTCUA_DATABASE_URL: pg ? pg.url : "", RUST_LOG: "warn" };
   const child = spawn(BIN, ["--data-dir", dir, "serve", "--addr", `127.0.0.1:${port}`], {
     env, stdio: ["ignore", "inherit", "inherit"],
   });
@@ -48,6 +64,7 @@ export async function startServer() {
       child.kill("SIGTERM");
       await new Promise((r) => (child.exitCode !== null ? r() : child.on("exit", r)));
       rmSync(dir, { recursive: true, force: true });
+      pg?.drop();
     },
   };
 }

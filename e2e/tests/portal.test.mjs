@@ -8,12 +8,13 @@ import assert from "node:assert/strict";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startServer, launch, accessibilityProblems, PHONE, DESKTOP } from "../lib.mjs";
+import { startServer, launch, accessibilityProblems, PHONE, DESKTOP, ENGINES } from "../lib.mjs";
 
-let server, browser, dir;
+let browser, dir, server;
+const servers = {};
 before(async () => {
-  server = await startServer();
   browser = await launch();
+  for (const engine of ENGINES) servers[engine] = await startServer(engine);
   dir = mkdtempSync(join(tmpdir(), "motcua-portal-"));
   // A minimal valid PDF and a text file pretending to be one.
   writeFileSync(join(dir, "giay-chung-sinh.pdf"), "%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n");
@@ -21,7 +22,7 @@ before(async () => {
 });
 after(async () => {
   await browser?.close();
-  await server?.stop();
+  for (const s of Object.values(servers)) await s.stop();
 });
 
 const PROCEDURE = "1.001193"; // Đăng ký khai sinh
@@ -139,130 +140,135 @@ async function returnAndCheck(page, what) {
   assert.match(await page.locator("main").textContent(), /giay-chung-sinh\.pdf/);
 }
 
-for (const [name, device] of [["phone", PHONE], ["desktop", DESKTOP]]) {
-  test(`a citizen submits a birth registration online (${name})`, async () => {
-    const context = await browser.newContext(device);
-    const page = await context.newPage();
-    const what = name;
-    await fillDraft(page, what);
-    await documents(page, what);
-    await returnAndCheck(page, what);
+for (const engine of ENGINES) {
+  for (const [name, device] of [["phone", PHONE], ["desktop", DESKTOP]]) {
+    test(`a citizen submits a birth registration online (${engine}, ${name})`, async () => {
+      server = servers[engine];
+      const context = await browser.newContext(device);
+      const page = await context.newPage();
+      const what = `${engine}-${name}`;
+      await fillDraft(page, what);
+      await documents(page, what);
+      await returnAndCheck(page, what);
 
-    // A double click submits one dossier.
-    const submit = page.getByRole("button", { name: "Nộp hồ sơ" });
-    await Promise.all([page.waitForURL(/\/da-nop$/), submit.dblclick()]);
-    await accessible(page, `${what}: submitted`);
-    const code = (await page.locator(".big-code").textContent()).trim();
-    assert.match(code, /-\d{6}-\d{4}$/);
-    const key = (await page.locator(".panel-confirm strong").textContent()).trim();
+      // A double click submits one dossier.
+      const submit = page.getByRole("button", { name: "Nộp hồ sơ" });
+      await Promise.all([page.waitForURL(/\/da-nop$/), submit.dblclick()]);
+      await accessible(page, `${what}: submitted`);
+      const code = (await page.locator(".big-code").textContent()).trim();
+      assert.match(code, /-\d{6}-\d{4}$/);
+      const key = (await page.locator(".panel-confirm strong").textContent()).trim();
 
-    await page.getByRole("link", { name: "Xem hồ sơ" }).click();
-    await page.waitForLoadState();
-    assert.match(await page.locator(".status-box").textContent(), /Chờ tiếp nhận/);
-    await accessible(page, `${what}: the dossier`);
-    await page.getByRole("link", { name: "Hồ sơ của tôi" }).first().click();
-    await page.waitForLoadState();
-    assert.equal(await page.locator(`a[href="/ho-so-cua-toi/${code}"]`).count(), 1, "listed once");
-    await accessible(page, `${what}: my dossiers`);
+      await page.getByRole("link", { name: "Xem hồ sơ" }).click();
+      await page.waitForLoadState();
+      assert.match(await page.locator(".status-box").textContent(), /Chờ tiếp nhận/);
+      await accessible(page, `${what}: the dossier`);
+      await page.getByRole("link", { name: "Hồ sơ của tôi" }).first().click();
+      await page.waitForLoadState();
+      assert.equal(await page.locator(`a[href="/ho-so-cua-toi/${code}"]`).count(), 1, "listed once");
+      await accessible(page, `${what}: my dossiers`);
 
-    // Public lookup: the code alone shows nothing; with the key, the status.
-    const anon = await browser.newContext(device);
-    const lookup = await anon.newPage();
-    await lookup.goto(`${server.base}/tra-cuu-ho-so?ma=${encodeURIComponent(code)}&k=0000`);
-    assert.match(await lookup.locator(".error-summary").textContent(), /Không tìm thấy/);
-    await accessible(lookup, `${what}: lookup refused`);
-    await lookup.goto(`${server.base}/tra-cuu-ho-so?ma=${encodeURIComponent(code)}&k=${key}`);
-    assert.match(await lookup.locator(".lookup-result").textContent(), /Chờ tiếp nhận/);
-    assert.doesNotMatch(await lookup.locator("main").textContent(), /Nguyễn Văn An/, "nothing personal");
-    await accessible(lookup, `${what}: lookup`);
-    await anon.close();
+      // Public lookup: the code alone shows nothing; with the key, the status.
+      const anon = await browser.newContext(device);
+      const lookup = await anon.newPage();
+      await lookup.goto(`${server.base}/tra-cuu-ho-so?ma=${encodeURIComponent(code)}&k=0000`);
+      assert.match(await lookup.locator(".error-summary").textContent(), /Không tìm thấy/);
+      await accessible(lookup, `${what}: lookup refused`);
+      await lookup.goto(`${server.base}/tra-cuu-ho-so?ma=${encodeURIComponent(code)}&k=${key}`);
+      assert.match(await lookup.locator(".lookup-result").textContent(), /Chờ tiếp nhận/);
+      assert.doesNotMatch(await lookup.locator("main").textContent(), /Nguyễn Văn An/, "nothing personal");
+      await accessible(lookup, `${what}: lookup`);
+      await anon.close();
 
-    // The desk asks for a supplement (through the API); the citizen sends it on the page.
-    const desk = await token("receiver1");
-    const filesBefore = (await api(`/api/v1/dossiers/${encodeURIComponent(code)}`, { token: desk })).json.dossier.components[0].files.length;
-    const asked = await api(`/api/v1/dossiers/${encodeURIComponent(code)}/actions/request_supplement`, {
-      token: desk, method: "POST",
-      body: { items: [{ component: (await api(`/api/v1/dossiers/${encodeURIComponent(code)}`, { token: desk })).json.dossier.components[0].name, reason: "Ảnh chụp mờ, hãy chụp lại" }] },
+      // The desk asks for a supplement (through the API); the citizen sends it on the page.
+      const desk = await token("receiver1");
+      const filesBefore = (await api(`/api/v1/dossiers/${encodeURIComponent(code)}`, { token: desk })).json.dossier.components[0].files.length;
+      const asked = await api(`/api/v1/dossiers/${encodeURIComponent(code)}/actions/request_supplement`, {
+        token: desk, method: "POST",
+        body: { items: [{ component: (await api(`/api/v1/dossiers/${encodeURIComponent(code)}`, { token: desk })).json.dossier.components[0].name, reason: "Ảnh chụp mờ, hãy chụp lại" }] },
+      });
+      assert.equal(asked.status, 200, JSON.stringify(asked.json));
+      await page.goto(`${server.base}/ho-so-cua-toi/${code}`);
+      assert.match(await page.locator(".action-box.attention").textContent(), /Ảnh chụp mờ/);
+      await accessible(page, `${what}: supplement asked`);
+      await page.locator(".action-box.attention input[type=file]").first().setInputFiles(join(dir, "giay-chung-sinh.pdf"));
+      await page.getByRole("button", { name: "Gửi bổ sung" }).click();
+      await page.waitForLoadState();
+      assert.match(await page.locator("[role=status]").first().textContent(), /Đã gửi phần bổ sung/);
+      const after = await api(`/api/v1/dossiers/${encodeURIComponent(code)}`, { token: desk });
+      // Before acceptance the dossier goes back to the desk's check; the supplement is recorded.
+      assert.ok(["submitted", "supplemented"].includes(after.json.dossier.status), after.json.dossier.status);
+      assert.ok(after.json.dossier.supplements[0].submitted_at, "the supplement is recorded");
+      assert.equal(after.json.dossier.components[0].files.length, filesBefore + 1, "the new file joins the document asked for");
+
+      // Withdraw, with a reason (refused without one).
+      await page.getByText("Rút hồ sơ", { exact: true }).first().click();
+      await page.getByRole("button", { name: "Rút hồ sơ" }).click();
+      await page.waitForLoadState();
+      assert.match(await page.locator(".error-summary").textContent(), /lý do/);
+      await page.getByLabel("Lý do rút hồ sơ").fill("Nộp nhầm thủ tục");
+      await page.getByRole("button", { name: "Rút hồ sơ" }).click();
+      await page.waitForLoadState();
+      assert.match(await page.locator(".status-box").textContent(), /rút/);
+      await context.close();
     });
-    assert.equal(asked.status, 200, JSON.stringify(asked.json));
-    await page.goto(`${server.base}/ho-so-cua-toi/${code}`);
-    assert.match(await page.locator(".action-box.attention").textContent(), /Ảnh chụp mờ/);
-    await accessible(page, `${what}: supplement asked`);
-    await page.locator(".action-box.attention input[type=file]").first().setInputFiles(join(dir, "giay-chung-sinh.pdf"));
-    await page.getByRole("button", { name: "Gửi bổ sung" }).click();
-    await page.waitForLoadState();
-    assert.match(await page.locator("[role=status]").first().textContent(), /Đã gửi phần bổ sung/);
-    const after = await api(`/api/v1/dossiers/${encodeURIComponent(code)}`, { token: desk });
-    // Before acceptance the dossier goes back to the desk's check; the supplement is recorded.
-    assert.ok(["submitted", "supplemented"].includes(after.json.dossier.status), after.json.dossier.status);
-    assert.ok(after.json.dossier.supplements[0].submitted_at, "the supplement is recorded");
-    assert.equal(after.json.dossier.components[0].files.length, filesBefore + 1, "the new file joins the document asked for");
+  }
 
-    // Withdraw, with a reason (refused without one).
-    await page.getByText("Rút hồ sơ", { exact: true }).first().click();
-    await page.getByRole("button", { name: "Rút hồ sơ" }).click();
+  test(`a draft survives signing out and resumes in a new browser (${engine})`, async () => {
+    server = servers[engine];
+    const first = await browser.newContext(PHONE);
+    const page = await first.newPage();
+    const draft = await fillDraft(page, "resume");
+    await first.close();
+    const second = await browser.newContext(DESKTOP);
+    const again = await second.newPage();
+    await again.goto(`${server.base}/ho-so-cua-toi`);
+    await signIn(again);
+    assert.match(again.url(), /\/ho-so-cua-toi$/);
+    const resume = again.getByRole("link", { name: /Tiếp tục/ }).first();
+    await resume.click();
+    await again.waitForLoadState();
+    assert.equal(again.url(), `${draft}/giay-to`, "resumed at the step it stopped at");
+    await again.goto(`${draft}/nguoi-nop`);
+    assert.equal(await again.getByLabel("Số định danh cá nhân").inputValue(), "024090001234");
+    // Deleted on request.
+    await again.goto(`${server.base}/ho-so-cua-toi`);
+    const before = await again.getByRole("link", { name: /Tiếp tục/ }).count();
+    await again.getByRole("button", { name: /^Xóa/ }).first().click();
+    await again.waitForLoadState();
+    assert.equal(await again.getByRole("link", { name: /Tiếp tục/ }).count(), before - 1);
+    await accessible(again, "draft deleted");
+    await second.close();
+  });
+
+  test(`a returned dossier is rated and its result downloaded (${engine})`, async () => {
+    server = servers[engine];
+    const citizen = await token("citizen1");
+    const mine = await api("/api/v1/me/dossiers", { token: citizen });
+    const returned = mine.json.items.find((d) => d.status === "returned");
+    assert.ok(returned, "the demo has a returned dossier of citizen1");
+    const context = await browser.newContext(PHONE);
+    const page = await context.newPage();
+    await page.goto(`${server.base}/ho-so-cua-toi/${returned.code}`);
+    await signIn(page);
+    await accessible(page, "returned dossier");
+    const download = page.getByRole("link", { name: /Tải kết quả điện tử/ });
+    if (await download.count()) {
+      const r = await page.request.get(await download.getAttribute("href"));
+      assert.equal(r.status(), 200, "the result downloads");
+    }
+    // The overall level is required.
+    await page.getByRole("button", { name: "Gửi đánh giá" }).click();
     await page.waitForLoadState();
-    assert.match(await page.locator(".error-summary").textContent(), /lý do/);
-    await page.getByLabel("Lý do rút hồ sơ").fill("Nộp nhầm thủ tục");
-    await page.getByRole("button", { name: "Rút hồ sơ" }).click();
+    assert.match(await page.locator(".error-summary").textContent(), /hài lòng chung/);
+    await page.locator("#muc-overall-very_satisfied").check();
+    await page.locator("#muc-attitude-satisfied").check();
+    await page.getByLabel("Góp ý").fill("Cán bộ hướng dẫn tận tình");
+    await page.getByRole("button", { name: "Gửi đánh giá" }).click();
     await page.waitForLoadState();
-    assert.match(await page.locator(".status-box").textContent(), /rút/);
+    assert.match(await page.locator("[role=status]").first().textContent(), /Cảm ơn/);
+    const d = await api(`/api/v1/dossiers/${encodeURIComponent(returned.code)}`, { token: citizen });
+    assert.equal(d.json.dossier.rating.rating.levels.overall, "very_satisfied");
     await context.close();
   });
 }
-
-test("a draft survives signing out and resumes in a new browser", async () => {
-  const first = await browser.newContext(PHONE);
-  const page = await first.newPage();
-  const draft = await fillDraft(page, "resume");
-  await first.close();
-  const second = await browser.newContext(DESKTOP);
-  const again = await second.newPage();
-  await again.goto(`${server.base}/ho-so-cua-toi`);
-  await signIn(again);
-  assert.match(again.url(), /\/ho-so-cua-toi$/);
-  const resume = again.getByRole("link", { name: /Tiếp tục/ }).first();
-  await resume.click();
-  await again.waitForLoadState();
-  assert.equal(again.url(), `${draft}/giay-to`, "resumed at the step it stopped at");
-  await again.goto(`${draft}/nguoi-nop`);
-  assert.equal(await again.getByLabel("Số định danh cá nhân").inputValue(), "024090001234");
-  // Deleted on request.
-  await again.goto(`${server.base}/ho-so-cua-toi`);
-  const before = await again.getByRole("link", { name: /Tiếp tục/ }).count();
-  await again.getByRole("button", { name: /^Xóa/ }).first().click();
-  await again.waitForLoadState();
-  assert.equal(await again.getByRole("link", { name: /Tiếp tục/ }).count(), before - 1);
-  await accessible(again, "draft deleted");
-  await second.close();
-});
-
-test("a returned dossier is rated and its result downloaded", async () => {
-  const citizen = await token("citizen1");
-  const mine = await api("/api/v1/me/dossiers", { token: citizen });
-  const returned = mine.json.items.find((d) => d.status === "returned");
-  assert.ok(returned, "the demo has a returned dossier of citizen1");
-  const context = await browser.newContext(PHONE);
-  const page = await context.newPage();
-  await page.goto(`${server.base}/ho-so-cua-toi/${returned.code}`);
-  await signIn(page);
-  await accessible(page, "returned dossier");
-  const download = page.getByRole("link", { name: /Tải kết quả điện tử/ });
-  if (await download.count()) {
-    const r = await page.request.get(await download.getAttribute("href"));
-    assert.equal(r.status(), 200, "the result downloads");
-  }
-  // The overall level is required.
-  await page.getByRole("button", { name: "Gửi đánh giá" }).click();
-  await page.waitForLoadState();
-  assert.match(await page.locator(".error-summary").textContent(), /hài lòng chung/);
-  await page.locator("#muc-overall-very_satisfied").check();
-  await page.locator("#muc-attitude-satisfied").check();
-  await page.getByLabel("Góp ý").fill("Cán bộ hướng dẫn tận tình");
-  await page.getByRole("button", { name: "Gửi đánh giá" }).click();
-  await page.waitForLoadState();
-  assert.match(await page.locator("[role=status]").first().textContent(), /Cảm ơn/);
-  const d = await api(`/api/v1/dossiers/${encodeURIComponent(returned.code)}`, { token: citizen });
-  assert.equal(d.json.dossier.rating.rating.levels.overall, "very_satisfied");
-  await context.close();
-});

@@ -305,3 +305,43 @@ async fn internal_comments_stay_internal_and_markup_is_escaped(s: &Server) {
     );
 }
 on_both!(internal_comments_stay_internal_and_markup_is_escaped);
+
+async fn a_session_that_ends_mid_form_loses_nothing(s: &Server) {
+    let (b, csrf) = citizen(s).await;
+    let r = b
+        .post_form(
+            &format!("{}/nop-ho-so/{PROCEDURE}", s.base),
+            &[("csrf", &csrf), ("agency", AGENCY)],
+        )
+        .await;
+    let draft = r.location().trim_end_matches("/truong-hop").to_owned();
+    assert!(
+        step(s, &b, &draft, "truong-hop", &[("case", "0")])
+            .await
+            .ends_with("/nguoi-nop")
+    );
+    // The session ends (idle timeout, another device's "log out everywhere") while the page is
+    // open; the applicant presses "Lưu và tiếp tục".
+    b.set_cookie(&s.base, "motcua_session", "ended");
+    let url = format!("{}{draft}/nguoi-nop", s.base);
+    let r = b
+        .post_form(&url, &[("csrf", &csrf), ("name", "Nguyễn Văn An")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let tiep = format!(
+        "/dang-nhap?tiep={}",
+        crate::api::urlencode(&format!("{draft}/nguoi-nop"))
+    );
+    assert_eq!(r.location(), tiep, "sent to sign in and back");
+    // Signed in again, the draft is where it was.
+    b.login(s, "citizen1", "motcua-demo").await;
+    let page = b.get(&url).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Bước 2/"), "{}", page.body);
+    let check = b.get(&format!("{}{draft}/kiem-tra", s.base)).await;
+    assert!(
+        check.body.contains("Giấy tờ phải nộp"),
+        "the case chosen before is kept"
+    );
+}
+on_both!(a_session_that_ends_mid_form_loses_nothing);

@@ -110,6 +110,23 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
                 .with("route", format!("{method} {path}"))
                 .with("reason", problem);
             record_event(&state, &event).await;
+            // A page's form posted after its session ended (a citizen mid-way through a
+            // dossier): sign in again and come back to the same page, where the draft kept
+            // every step saved before. Nothing of the refused request is done.
+            let needs_account = matches!(
+                route.access,
+                Access::Authenticated | Access::Official | Access::Permission(_)
+            );
+            if !is_api
+                && !has_session
+                && needs_account
+                && routes::lookup(&Method::GET, &path).is_some()
+            {
+                strip_csrf_param(&mut req);
+                let here = req.uri().path_and_query().map_or("/", |p| p.as_str());
+                return Redirect::to(&format!("/dang-nhap?tiep={}", super::url_encode(here)))
+                    .into_response();
+            }
             return fail(ApiError::forbidden(
                 "Yêu cầu không hợp lệ hoặc trang đã hết hạn. Hãy tải lại trang rồi thử lại."
                     .to_owned(),

@@ -152,7 +152,8 @@ async fn dossier_page(
         .supplements
         .last()
         .filter(|_| d.status == Status::AwaitingSupplement);
-    let requested = |name: &str| open_request.is_some_and(|r| r.items.iter().any(|it| it.component == name));
+    let requested =
+        |name: &str| open_request.is_some_and(|r| r.items.iter().any(|it| it.component == name));
     let rating = d.rating.as_ref().map(|r| &r.rating);
     let criteria: Vec<Value> = CRITERIA
         .iter()
