@@ -345,3 +345,57 @@ async fn a_session_that_ends_mid_form_loses_nothing(s: &Server) {
     );
 }
 on_both!(a_session_that_ends_mid_form_loses_nothing);
+
+async fn registering_on_the_way_comes_back_to_the_procedure(s: &Server) {
+    let b = Browser::fresh();
+    let next = format!("/nop-ho-so/{PROCEDURE}");
+    let login = b
+        .get(&format!(
+            "{}/dang-nhap?tiep={}",
+            s.base,
+            crate::api::urlencode(&next)
+        ))
+        .await;
+    assert!(
+        login
+            .body
+            .contains("/dang-ky?tiep=&#x2f;nop-ho-so&#x2f;1.001193"),
+        "the register link keeps the way back"
+    );
+    let form = b
+        .get(&format!(
+            "{}/dang-ky?tiep={}",
+            s.base,
+            crate::api::urlencode(&next)
+        ))
+        .await;
+    assert!(
+        form.body
+            .contains("name=\"tiep\" value=\"&#x2f;nop-ho-so&#x2f;1.001193\"")
+    );
+    let n = uuid::Uuid::now_v7().as_u128() % 100_000_000;
+    let phone = format!("09{n:08}");
+    let r = b
+        .post_form(
+            &format!("{}/dang-ky", s.base),
+            &[
+                ("csrf", &form.csrf()),
+                ("tiep", &next),
+                ("name", "Trần Thị Mới"),
+                ("contact", &phone),
+                ("password", "mùa thu hà nội 1945"),
+                ("password2", "mùa thu hà nội 1945"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        r.location(),
+        next,
+        "the new account continues where it was going"
+    );
+    let page = b.get(&format!("{}{next}", s.base)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Bạn nộp hồ sơ ở đâu?"));
+}
+on_both!(registering_on_the_way_comes_back_to_the_procedure);

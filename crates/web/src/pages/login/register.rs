@@ -1,7 +1,7 @@
 //! Registering an applicant's account (by e-mail address or phone number).
 
 use axum::{
-    extract::State,
+    extract::{RawQuery, State},
     http::{HeaderMap, StatusCode},
     response::Response,
 };
@@ -24,19 +24,26 @@ fn register_page(
     status: StatusCode,
     values: Value,
     errors: Value,
+    next: &str,
 ) -> Result<Response, PageError> {
     page(
         state,
         status,
         "register.html",
         "Đăng ký tài khoản",
-        json!({"values": values, "errors": errors}),
+        json!({"values": values, "errors": errors, "next": next}),
     )
 }
 
-/// `GET /dang-ky`
-pub async fn register_form(State(state): State<AppState>) -> Result<Response, PageError> {
-    register_page(&state, StatusCode::OK, json!({}), json!({}))
+/// `GET /dang-ky[?tiep=PATH]`: `tiep` is where a new account continues (the step of a dossier
+/// the applicant was about to submit).
+pub async fn register_form(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, PageError> {
+    let q = FormData::parse(query.unwrap_or_default().as_bytes());
+    let next = crate::auth::safe_return_path(Some(q.text("tiep").as_str()));
+    register_page(&state, StatusCode::OK, json!({}), json!({}), &next)
 }
 
 /// `POST /dang-ky` (the rules, and why an e-mail registration always answers "we sent you a
@@ -48,6 +55,7 @@ pub async fn register_submit(
     form: FormData,
 ) -> Result<Response, PageError> {
     let now = state.clock.now();
+    let next = crate::auth::safe_return_path(Some(form.text("tiep").as_str()));
     let registration = Registration {
         name: form.text("name"),
         contact: form.text("contact"),
@@ -74,7 +82,10 @@ pub async fn register_submit(
             StatusCode::OK,
             "Kiểm tra hộp thư của bạn",
             "Chúng tôi đã gửi một thư tới địa chỉ email bạn nhập. Hãy mở thư và bấm vào liên kết để kích hoạt tài khoản. Liên kết có hiệu lực trong 48 giờ.",
-            Some(("/dang-nhap", "Đến trang đăng nhập")),
+            Some((
+                &format!("/dang-nhap?tiep={}", crate::auth::url_encode(&next)),
+                "Đến trang đăng nhập",
+            )),
         ),
         Ok(Registered::SignedUp(user)) => {
             let cookie = start_session(
@@ -86,19 +97,21 @@ pub async fn register_submit(
                 "login.success",
             )
             .await?;
-            Ok(redirect("/tai-khoan", vec![cookie]))
+            Ok(redirect(&next, vec![cookie]))
         }
         Err(ServiceError::Invalid(errors)) => register_page(
             &state,
             StatusCode::BAD_REQUEST,
             values,
             field_errors(errors.into_iter().map(|e| (e.field, e.message)).collect()),
+            &next,
         ),
         Err(ServiceError::Conflict(m)) => register_page(
             &state,
             StatusCode::CONFLICT,
             values,
             field_errors(vec![("contact".to_owned(), m)]),
+            &next,
         ),
         Err(ServiceError::TooManyRequests { retry_after }) => message(
             &state,
