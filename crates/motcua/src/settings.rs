@@ -97,6 +97,9 @@ pub struct FileSettings {
     pub max_loose_files: i64,
     /// Hours after which an upload held by no dossier and no draft is deleted.
     pub loose_file_hours: i64,
+    /// clamd's TCP address (`127.0.0.1:3310`): when set, uploads are scanned for viruses and
+    /// refused while clamd cannot answer.
+    pub clamd: Option<std::net::SocketAddr>,
 }
 
 impl Default for FileSettings {
@@ -106,6 +109,7 @@ impl Default for FileSettings {
             max_megabytes_per_account: r.max_bytes_per_account / (1024 * 1024),
             max_loose_files: r.max_loose_files,
             loose_file_hours: r.loose_file_hours,
+            clamd: None,
         }
     }
 }
@@ -533,6 +537,7 @@ impl Settings {
                 .saturating_mul(1024 * 1024),
             max_loose_files: self.files.max_loose_files,
             loose_file_hours: self.files.loose_file_hours,
+            clamd: self.files.clamd,
         }
     }
 

@@ -399,3 +399,83 @@ async fn registering_on_the_way_comes_back_to_the_procedure(s: &Server) {
     assert!(page.body.contains("Bạn nộp hồ sơ ở đâu?"));
 }
 on_both!(registering_on_the_way_comes_back_to_the_procedure);
+
+/// A clamd that answers `INSTREAM`: "FOUND" when the stream holds the EICAR test string.
+async fn fake_clamd() -> std::net::SocketAddr {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = listener.accept().await {
+            let mut data = Vec::new();
+            let mut buf = [0u8; 8192];
+            // Read until the zero-length chunk that ends the stream.
+            while !data.ends_with(&[0, 0, 0, 0]) || data.len() < 14 {
+                let n = s.read(&mut buf).await.unwrap();
+                if n == 0 {
+                    break;
+                }
+                data.extend_from_slice(&buf[..n]);
+            }
+            assert!(data.starts_with(b"zINSTREAM\0"));
+            let found = data.windows(EICAR.len()).any(|w| w == EICAR);
+            let answer: &[u8] = if found {
+                b"stream: Win.Test.EICAR_HDB-1 FOUND\0"
+            } else {
+                b"stream: OK\0"
+            };
+            s.write_all(answer).await.unwrap();
+        }
+    });
+    addr
+}
+
+/// The EICAR anti-virus test string (harmless; every scanner reports it).
+const EICAR: &[u8] = br"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
+
+async fn uploads_are_scanned_when_clamd_is_configured(engine: &'static str) {
+    let clamd = fake_clamd().await;
+    let upload = |s: &Server, token: String, body: Vec<u8>| {
+        let url = format!("{}/api/v1/files?name=scan.pdf", s.base);
+        async move {
+            let r = bearer(reqwest::Method::POST, &url, &token)
+                .header("content-type", "application/pdf")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.text().await.unwrap())
+        }
+    };
+    let s = &crate::start_server(
+        engine,
+        None,
+        std::sync::Arc::new(motcua_core::clock::FixedClock::new(
+            crate::NOW.parse().unwrap(),
+        )),
+        move |settings| settings.files.clamd = Some(clamd),
+    );
+    let token = api_token(&s.base, "citizen1", None).await.0;
+    let (status, _) = upload(s, token.clone(), PDF.to_vec()).await;
+    assert_eq!(status, StatusCode::CREATED, "a clean file is stored");
+    let infected = [PDF, EICAR].concat();
+    let (status, body) = upload(s, token.clone(), infected).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("mã độc"), "{body}");
+    // Without an answer from clamd nothing is stored unscanned.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let gone = closed.local_addr().unwrap();
+    drop(closed);
+    let s = &crate::start_server(
+        engine,
+        None,
+        std::sync::Arc::new(motcua_core::clock::FixedClock::new(
+            crate::NOW.parse().unwrap(),
+        )),
+        move |settings| settings.files.clamd = Some(gone),
+    );
+    let token = api_token(&s.base, "citizen1", None).await.0;
+    let (status, body) = upload(s, token, PDF.to_vec()).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+}
+on_both!(engine uploads_are_scanned_when_clamd_is_configured);

@@ -28,6 +28,8 @@ pub struct FileRules {
     pub max_loose_files: i64,
     /// Hours after which an upload held by no dossier and no draft is deleted.
     pub loose_file_hours: i64,
+    /// clamd's TCP address: when set, every upload is scanned for viruses (see [`super::scan`]).
+    pub clamd: Option<std::net::SocketAddr>,
 }
 
 impl Default for FileRules {
@@ -36,6 +38,7 @@ impl Default for FileRules {
             max_bytes_per_account: 500 * 1024 * 1024,
             max_loose_files: 40,
             loose_file_hours: 48,
+            clamd: None,
         }
     }
 }
@@ -207,6 +210,24 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
                 ));
             }
         };
+        if let Some(addr) = self.files.clamd {
+            match super::scan::scan(addr, content).await {
+                Ok(super::scan::Verdict::Clean) => {}
+                Ok(super::scan::Verdict::Infected(signature)) => {
+                    tracing::warn!(owner, %signature, "upload refused: malware found");
+                    return Err(ServiceError::invalid(
+                        "body",
+                        format!("tệp chứa mã độc ({signature}); tệp không được nhận"),
+                    ));
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "virus scan unavailable: upload refused");
+                    return Err(ServiceError::Unavailable(
+                        "Chưa kiểm tra được virus của tệp; hãy thử lại sau ít phút.".to_owned(),
+                    ));
+                }
+            }
+        }
         let usage = self.store.file_usage(owner).await?;
         let size = i64::try_from(content.len()).unwrap_or(i64::MAX);
         if usage.loose >= self.files.max_loose_files {

@@ -15,6 +15,7 @@ mod inbox;
 mod lookup;
 pub mod notify;
 pub mod request;
+pub mod scan;
 mod submit;
 
 use std::sync::Arc;
