@@ -51,7 +51,7 @@ pub type PageRoute = (
 /// The portal's pages and assets.
 pub fn page_routes() -> Vec<PageRoute> {
     use pages::{account, login};
-    vec![
+    let mut routes: Vec<PageRoute> = vec![
         ("/", &["GET"], get(pages::home::home)),
         ("/thu-tuc", &["GET"], get(pages::catalog::search)),
         ("/thu-tuc/{code}", &["GET"], get(pages::catalog::procedure)),
@@ -132,7 +132,9 @@ pub fn page_routes() -> Vec<PageRoute> {
             &["POST"],
             post(account::totp_disable),
         ),
-    ]
+    ];
+    routes.extend(pages::office::routes());
+    routes
 }
 
 /// The whole HTTP application, with the default [`edge::EdgeLimits`].

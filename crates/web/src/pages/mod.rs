@@ -22,6 +22,7 @@ pub mod catalog;
 pub mod form;
 pub mod home;
 pub mod login;
+pub mod office;
 
 /// `(name, source)` of templates embedded from `templates/`: the name is the path, written once.
 macro_rules! embedded {
@@ -49,6 +50,8 @@ const EMBEDDED: &[(&str, &str)] = embedded![
     "totp_challenge.html",
     "totp_setup.html",
     "account.html",
+    "mot-cua/queues.html",
+    "mot-cua/dossier.html",
     "mail/verify.txt",
     "mail/reset.txt",
     "mail/already_registered.txt",
