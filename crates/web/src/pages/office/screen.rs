@@ -60,6 +60,15 @@ fn agency_name(catalog: &Catalog, id: &str) -> String {
         .map_or_else(|| id.to_owned(), |a| a.name.clone())
 }
 
+/// The label of a history entry's action; the submission is no action of the state machine.
+fn action_label(action: &str) -> String {
+    match ActionKind::parse(action) {
+        Some(k) => k.label_vi().to_owned(),
+        None if action == "submit" => "Nộp hồ sơ".to_owned(),
+        None => action.to_owned(),
+    }
+}
+
 fn history_rows(history: &[HistoryEntry]) -> Vec<Value> {
     history
         .iter()
@@ -68,7 +77,7 @@ fn history_rows(history: &[HistoryEntry]) -> Vec<Value> {
             json!({
                 "at": when(h.at),
                 "who": h.actor.as_ref().map(|p| p.name.clone()),
-                "action": ActionKind::parse(&h.action).map_or_else(|| h.action.clone(), |k| k.label_vi().to_owned()),
+                "action": action_label(&h.action),
                 "status": h.status.label_vi(),
                 "summary": h.summary,
                 "internal": h.internal,
