@@ -189,6 +189,13 @@ async fn the_workspace_lists_queues_and_acts_through_the_service(s: &Server) {
         "escaped in the queue"
     );
     assert!(queue.body.len() < 50 * 1024, "{} bytes", queue.body.len());
+    assert!(
+        queue
+            .body
+            .contains("action=\"&#x2f;api&#x2f;v1&#x2f;ledger\"")
+            || queue.body.contains("action=\"/api/v1/ledger\""),
+        "the desk's ledger can be printed from the queues"
+    );
     // A code typed in the search field opens the dossier.
     let r = desk.get(&format!("{}/mot-cua?q={code}", s.base)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);

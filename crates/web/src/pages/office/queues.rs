@@ -6,7 +6,10 @@ use axum::{
     response::{Html, IntoResponse, Redirect, Response},
 };
 use jiff::Timestamp;
-use motcua_core::dossier::{DossierCode, Status};
+use motcua_core::{
+    dossier::{DossierCode, Status},
+    identity::Permission,
+};
 use motcua_service::dossier::{InboxFilter, StatusFilter};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -232,7 +235,26 @@ pub async fn queues(
             |s| json!({"value": s.as_str(), "label": s.label_vi(), "selected": Some(*s) == status}),
         )
         .collect();
+    // The desks whose ledger (Form 06) this official may print: where a grant gives
+    // `dossier.read` over the whole agency (the ledger service decides again when asked).
+    let today = motcua_core::identity::vietnam_date(now);
+    let mut desks: Vec<Value> = Vec::new();
+    for g in principal.actor.grants.iter().map(|g| &g.grant) {
+        if g.procedure.is_none()
+            && g.is_active_on(today)
+            && g.role.permissions().contains(&Permission::DossierRead)
+            && !desks.iter().any(|d| d["id"] == g.agency_id.as_str())
+        {
+            let name = catalog
+                .agency(&g.agency_id)
+                .map_or_else(|| g.agency_id.clone(), |a| a.name.clone());
+            desks.push(json!({"id": g.agency_id, "name": name}));
+        }
+    }
     let ctx = json!({
+        "desks": desks,
+        "today": today.to_string(),
+        "month_start": today.first_of_month().to_string(),
         "tabs": tabs,
         "current": {"slug": current.slug, "label": current.label},
         "rows": rows,
