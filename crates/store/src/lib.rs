@@ -32,7 +32,8 @@ pub use catalog::{AgencyProcedure, CatalogStore, StoredProcedure, UpsertOutcome,
 pub use db::{Db, DbConfig, Engine, SqliteDurability};
 pub use dossier::{
     Accompanying, BuildDossier, Created, Creation, DossierStore, DossierSummary, FileMeta,
-    FileUsage, IdempotencyKey, InboxQuery, LookupSecrets, OwnedFile, PublicStatus, SummaryPage,
+    FileUsage, IdempotencyKey, InboxQuery, LookupSecrets, MAX_DESK_DOSSIERS, OwnedFile,
+    PublicStatus, SummaryPage,
 };
 pub use draft::{Draft, DraftStore};
 pub use error::{Conflict, Identifier, StoreError, StoreResult};

@@ -42,3 +42,12 @@ pub async fn script() -> Response {
 pub async fn favicon() -> Response {
     asset(include_str!("../assets/favicon.svg"), "image/svg+xml")
 }
+
+/// `GET /assets/office.css`: the officials' workspace only (dense tables, action panels), so
+/// the portal's pages do not carry it.
+pub async fn office_style() -> Response {
+    asset(
+        include_str!("../assets/office.css"),
+        "text/css; charset=utf-8",
+    )
+}

@@ -134,6 +134,7 @@ pub fn page_routes() -> Vec<PageRoute> {
         ),
     ];
     routes.extend(pages::portal::routes());
+    routes.extend(pages::office::routes());
     routes
 }
 

@@ -67,7 +67,7 @@ async fn upload(s: &Server, tok: &str) -> String {
 }
 
 /// A birth registration at Phường Bắc Giang with a file for every document of the first case.
-async fn submission(s: &Server, tok: &str) -> Value {
+pub(crate) async fn submission(s: &Server, tok: &str) -> Value {
     let file = upload(s, tok).await;
     let (st, p) = call(s, Method::GET, "/api/v1/procedures/1.001193", tok, None).await;
     assert_eq!(st, StatusCode::OK);
@@ -104,7 +104,7 @@ fn first_file(v: &Value) -> String {
         .to_owned()
 }
 
-async fn submit(s: &Server, tok: &str) -> String {
+pub(crate) async fn submit(s: &Server, tok: &str) -> String {
     let body = submission(s, tok).await;
     let (st, v) = call(s, Method::POST, "/api/v1/dossiers", tok, Some(body)).await;
     assert_eq!(st, StatusCode::CREATED, "{v}");
@@ -122,7 +122,7 @@ async fn act(s: &Server, tok: &str, code: &str, action: &str, body: Value) -> (S
     .await
 }
 
-async fn ok(s: &Server, tok: &str, code: &str, action: &str, body: Value) -> Value {
+pub(crate) async fn ok(s: &Server, tok: &str, code: &str, action: &str, body: Value) -> Value {
     let (st, v) = act(s, tok, code, action, body).await;
     assert_eq!(st, StatusCode::OK, "{action}: {v}");
     v

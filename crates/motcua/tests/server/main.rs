@@ -24,6 +24,7 @@ mod dossier_api;
 mod durability;
 mod edges;
 mod import;
+mod office;
 mod oidc;
 mod pages;
 mod portal;

@@ -12,6 +12,7 @@ mod act;
 pub mod drafts;
 mod files;
 mod inbox;
+mod ledger;
 mod lookup;
 pub mod notify;
 pub mod request;
@@ -32,6 +33,7 @@ use motcua_store::{AuditStore, DossierStore, DraftStore, GrantStore, ThrottleSto
 pub use drafts::{DraftData, DraftView};
 pub use files::{FileRules, MyDocument, dossier_has_file, sniff};
 pub use inbox::{InboxFilter, StatusFilter};
+pub use ledger::MAX_LEDGER_DAYS;
 pub use lookup::LOOKUP_POLICY;
 pub use request::{ActionRequest, ComponentInput, ConditionAnswer, SubmitRequest};
 

@@ -21,6 +21,7 @@ use motcua_core::{
 };
 
 pub use body::{FORMAT as BODY_FORMAT, decode as decode_body, encode as encode_body};
+pub use read::MAX_DESK_DOSSIERS;
 pub(crate) use write::create_in;
 
 use crate::{db::Db, error::StoreResult, outbox::NewMail};
@@ -99,6 +100,9 @@ pub struct DossierSummary {
     pub submitted_at: Timestamp,
     /// Legal due.
     pub due_at: Option<Timestamp>,
+    /// When it needs attention: the legal due, else the desk's intake deadline (the inbox's
+    /// order; for a dossier waiting at the desk, the end of its 8 working hours).
+    pub queue_at: Timestamp,
     /// Finished.
     pub finished_at: Option<Timestamp>,
 }
@@ -289,6 +293,17 @@ pub trait DossierStore: Send + Sync {
         now: Timestamp,
     ) -> StoreResult<()>;
 
+    /// The dossiers submitted to the desk `agency` in `[from, to)`, oldest first, at most
+    /// `limit` (capped at [`MAX_DESK_DOSSIERS`]): the tracking ledger (Form 06) of that desk.
+    /// Whole bodies, because the ledger prints what only the body holds (address, timeliness).
+    async fn desk_dossiers(
+        &self,
+        agency: &str,
+        from: Timestamp,
+        to: Timestamp,
+        limit: i64,
+    ) -> StoreResult<Vec<Dossier>>;
+
     /// Dossier count (for monitoring and benchmarks).
     async fn dossier_count(&self) -> StoreResult<i64>;
 
@@ -394,6 +409,16 @@ impl DossierStore for Db {
         now: Timestamp,
     ) -> StoreResult<()> {
         files::set_process_template(self, procedure, agency, template, now).await
+    }
+
+    async fn desk_dossiers(
+        &self,
+        agency: &str,
+        from: Timestamp,
+        to: Timestamp,
+        limit: i64,
+    ) -> StoreResult<Vec<Dossier>> {
+        read::desk_dossiers(self, agency, from, to, limit).await
     }
 
     async fn dossier_count(&self) -> StoreResult<i64> {

@@ -1,6 +1,7 @@
 //! Reading dossiers: the aggregate by code, its history, the public status, an applicant's
 //! own list. Lists read projected columns only; only the dossier screen decodes a body.
 
+use jiff::Timestamp;
 use motcua_core::dossier::{Dossier, HistoryEntry, Person, Status};
 
 use super::{DossierSummary, PublicStatus};
@@ -12,7 +13,7 @@ use crate::{
 
 /// The summary columns, in the order of [`SummaryRow`]'s fields.
 pub(super) const SUMMARY_COLUMNS: &str = "code, procedure_code, applicant_name, status, \
-     national_status, current_agency, assignee_name, submitted_at, due_at, finished_at";
+     national_status, current_agency, assignee_name, submitted_at, due_at, queue_at, finished_at";
 
 fn status(s: &str) -> StoreResult<Status> {
     Status::parse(s).ok_or_else(|| StoreError::Corrupt(format!("dossier status {s:?}")))
@@ -30,6 +31,7 @@ pub(super) struct SummaryRow {
     assignee_name: Option<String>,
     submitted_at: DbTime,
     due_at: Option<DbTime>,
+    queue_at: DbTime,
     finished_at: Option<DbTime>,
 }
 
@@ -47,6 +49,7 @@ impl TryFrom<SummaryRow> for DossierSummary {
             assignee_name: r.assignee_name,
             submitted_at: r.submitted_at.0,
             due_at: r.due_at.map(|t| t.0),
+            queue_at: r.queue_at.0,
             finished_at: r.finished_at.map(|t| t.0),
         })
     }
@@ -155,6 +158,33 @@ pub(super) async fn owned(db: &Db, owner_id: &str, limit: i64) -> StoreResult<Ve
         .await?
     });
     rows.into_iter().map(DossierSummary::try_from).collect()
+}
+
+/// Largest ledger a single read returns.
+pub const MAX_DESK_DOSSIERS: i64 = 10_000;
+
+pub(super) async fn desk_dossiers(
+    db: &Db,
+    agency: &str,
+    from: Timestamp,
+    to: Timestamp,
+    limit: i64,
+) -> StoreResult<Vec<Dossier>> {
+    let rows: Vec<(String,)> = on_pool!(db, read, |p, _e| {
+        sqlx::query_as(
+            "SELECT body FROM dossiers WHERE receiving_agency = $1 AND submitted_at >= $2 \
+             AND submitted_at < $3 ORDER BY submitted_at, code LIMIT $4",
+        )
+        .bind(agency)
+        .bind(DbTime(from))
+        .bind(DbTime(to))
+        .bind(limit.clamp(1, MAX_DESK_DOSSIERS))
+        .fetch_all(p)
+        .await?
+    });
+    rows.into_iter()
+        .map(|(body,)| super::body::decode(&body))
+        .collect()
 }
 
 pub(super) async fn count(db: &Db) -> StoreResult<i64> {

@@ -851,6 +851,7 @@ fn summary_of(d: &Dossier) -> DossierSummary {
         assignee_name: d.assignee.as_ref().map(|p| p.name.clone()),
         submitted_at: d.submitted_at,
         due_at: d.due.legal,
+        queue_at: d.queue_at(),
         finished_at: d.finished_at,
     }
 }
@@ -1276,6 +1277,63 @@ async fn applicants_see_their_own_dossiers_newest_first(db: &Db) {
     assert!(db.owned_dossiers("nobody", 10).await.unwrap().is_empty());
 }
 contract!(applicants_see_their_own_dossiers_newest_first);
+
+async fn a_desk_ledger_lists_its_dossiers_of_the_period_in_order(db: &Db) {
+    let at_desk = |agency: &'static str, id: &'static str, submitted: &'static str| {
+        move |c| {
+            let mut d = dossier(id, c, agency, at(submitted));
+            d.receiving_agency = agency.into();
+            d
+        }
+    };
+    let late = create_with(
+        db,
+        H06,
+        day(),
+        at_desk("bn.a", "d-late", "2026-11-25T15:00:00+07:00"),
+    )
+    .await;
+    let early = create_with(
+        db,
+        H06,
+        day(),
+        at_desk("bn.a", "d-early", "2026-11-25T08:00:00+07:00"),
+    )
+    .await;
+    create_with(
+        db,
+        H06,
+        day(),
+        at_desk("bn.b", "d-other", "2026-11-25T09:00:00+07:00"),
+    )
+    .await;
+    create_with(
+        db,
+        H06,
+        date(2026, 11, 26),
+        at_desk("bn.a", "d-next", "2026-11-26T07:00:00+07:00"),
+    )
+    .await;
+    let from = at("2026-11-25T00:00:00+07:00");
+    let to = at("2026-11-26T00:00:00+07:00");
+    let rows = db.desk_dossiers("bn.a", from, to, 100).await.unwrap();
+    assert_eq!(
+        rows.iter().map(|d| d.code.to_string()).collect::<Vec<_>>(),
+        vec![early.to_string(), late.to_string()]
+    );
+    assert_eq!(rows[0], db.dossier(early.as_str()).await.unwrap().unwrap());
+    assert_eq!(
+        db.desk_dossiers("bn.a", from, to, 1).await.unwrap().len(),
+        1
+    );
+    assert!(
+        db.desk_dossiers("bn.c", from, to, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+contract!(a_desk_ledger_lists_its_dossiers_of_the_period_in_order);
 
 async fn files_round_trip(db: &Db) {
     let content: Vec<u8> = (0..=255u8).chain([0, 0, 0xff, 0]).collect();

@@ -12,6 +12,7 @@ pub mod agencies;
 pub mod auth;
 pub mod calendar;
 pub mod dossiers;
+pub mod forms;
 pub mod health;
 pub mod import;
 pub mod procedures;
@@ -67,6 +68,8 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(dossiers::lookup_dossier))
         .routes(routes!(dossiers::upload_file))
         .routes(routes!(dossiers::get_dossier_file))
+        .routes(routes!(forms::get_dossier_form))
+        .routes(routes!(forms::get_ledger))
         .split_for_parts()
 }
 

@@ -149,6 +149,14 @@ pub const ROUTES: &[RouteAccess] = &[
     r("GET", "/api/v1/me/dossiers", Authenticated),
     r("GET", "/api/v1/inbox", Official),
     r("GET", "/api/v1/lookup/{code}", Public),
+    // The back office: printed forms (the handlers decide per dossier and per desk) and the
+    // officials' pages.
+    r("GET", "/api/v1/dossiers/{code}/forms/{form}", Authenticated),
+    r("GET", "/api/v1/ledger", Official),
+    r("GET", "/assets/office.css", Static),
+    r("GET", "/mot-cua", Official),
+    r("GET", "/mot-cua/ho-so/{code}", Official),
+    r("POST", "/mot-cua/ho-so/{code}/thao-tac/{action}", Official),
     // Administration.
     needs(
         "POST",

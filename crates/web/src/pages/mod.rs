@@ -22,6 +22,7 @@ pub mod catalog;
 pub mod form;
 pub mod home;
 pub mod login;
+pub mod office;
 pub mod portal;
 
 /// `(name, source)` of templates embedded from `templates/`: the name is the path, written once.
@@ -63,6 +64,8 @@ const EMBEDDED: &[(&str, &str)] = embedded![
     "portal/mine.html",
     "portal/dossier.html",
     "portal/lookup.html",
+    "mot-cua/queues.html",
+    "mot-cua/dossier.html",
     "mail/verify.txt",
     "mail/reset.txt",
     "mail/already_registered.txt",

@@ -5,8 +5,8 @@ use axum::{
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
-use motcua_core::audit::Outcome;
-use motcua_store::SessionLevel;
+use motcua_core::{audit::Outcome, identity::Permission};
+use motcua_store::{SessionLevel, UserKind};
 use serde_json::{Value, json};
 
 use super::{NextQuery, first_factor_passed, minutes, page, presented_session, redirect};
@@ -56,11 +56,34 @@ pub async fn login_form(
     principal: Option<Principal>,
     Query(q): Query<NextQuery>,
 ) -> Result<Response, PageError> {
-    let next = safe_return_path(q.tiep.as_deref());
     if principal.is_some() {
-        return Ok(Redirect::to(&next).into_response());
+        return Ok(Redirect::to(&safe_return_path(q.tiep.as_deref())).into_response());
     }
+    // No return path: where to land is decided once the account is known (see `landing`).
+    let next = q
+        .tiep
+        .as_deref()
+        .map(|t| safe_return_path(Some(t)))
+        .unwrap_or_default();
     login_page(&state, StatusCode::OK, &next, "", None)
+}
+
+/// Where someone who signed in without a return path lands: an official who works on
+/// dossiers (holds `dossier.read` somewhere) in the one-stop workspace, anyone else on the
+/// account page.
+async fn landing(state: &AppState, user: &motcua_store::User) -> Result<String, PageError> {
+    if user.kind == UserKind::Official {
+        let grants = state.store.active_grants(&user.id).await?;
+        if grants.iter().any(|g| {
+            g.grant
+                .role
+                .permissions()
+                .contains(&Permission::DossierRead)
+        }) {
+            return Ok("/mot-cua".to_owned());
+        }
+    }
+    Ok(safe_return_path(None))
 }
 
 /// `POST /dang-nhap`
@@ -70,7 +93,12 @@ pub async fn login_submit(
     headers: HeaderMap,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let next = safe_return_path(Some(form.text("tiep").as_str()));
+    let asked = form.text("tiep");
+    let next = if asked.is_empty() {
+        String::new()
+    } else {
+        safe_return_path(Some(asked.as_str()))
+    };
     let login = form.text("login");
     let outcome = check_password(&state, &ctx, &login, form.raw("password")).await?;
     let user = match outcome {
@@ -108,6 +136,11 @@ pub async fn login_submit(
                 Some("Tài khoản chưa được kích hoạt. Hãy mở thư xác minh chúng tôi đã gửi; nếu không thấy thư, dùng chức năng “Quên mật khẩu” để nhận thư mới.".into()),
             );
         }
+    };
+    let next = if next.is_empty() {
+        landing(&state, &user).await?
+    } else {
+        next
     };
     let replaces = presented_session(&state, &headers);
     first_factor_passed(

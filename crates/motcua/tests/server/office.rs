@@ -1,0 +1,288 @@
+//! The back office on both engines: the printed forms of a dossier and a desk's ledger, for
+//! those who may read them and for no one else.
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::{
+    Server,
+    dossier_api::{ok, submission, submit},
+    on_both,
+    security::bearer,
+    support::{Browser, api_token, official},
+};
+
+/// GETs `path` with a token: the status, the content type and the body.
+async fn fetch(s: &Server, tok: &str, path: &str) -> (StatusCode, String, Vec<u8>) {
+    let r = bearer(Method::GET, &format!("{}{path}", s.base), tok)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let kind = r
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    (status, kind, r.bytes().await.unwrap().to_vec())
+}
+
+/// The text layer of a PDF, as `pdftotext` reads it.
+fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("form.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+async fn forms_print_for_those_who_may_read_the_dossier(s: &Server) {
+    let citizen = api_token(&s.base, "citizen1", None).await.0;
+    let receiver = api_token(&s.base, "receiver1", None).await.0;
+    let code = submit(s, &citizen).await;
+    let form = |n: &str| format!("/api/v1/dossiers/{code}/forms/{n}");
+
+    // Not received yet: nothing to print on a receipt.
+    let (st, _, _) = fetch(s, &receiver, &form("01.pdf")).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    ok(s, &receiver, &code, "accept", json!({})).await;
+
+    let (st, kind, pdf) = fetch(s, &receiver, &form("01.pdf")).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(kind, "application/pdf");
+    let text = pdf_text(&pdf);
+    assert!(text.contains(&code), "{text}");
+    assert!(
+        text.contains("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"),
+        "{text}"
+    );
+    assert!(text.contains("Nguyễn Văn An"), "{text}");
+    assert!(
+        text.contains("Trần Thị Bình"),
+        "the receiving officer: {text}"
+    );
+    // The applicant prints their own receipt.
+    let (st, _, _) = fetch(s, &citizen, &form("01.pdf")).await;
+    assert_eq!(st, StatusCode::OK);
+    // Never refused, so no refusal; no Form 06 per dossier; no other extension.
+    for other in ["03.pdf", "06.pdf", "01.docx", "1.pdf"] {
+        let (st, _, _) = fetch(s, &receiver, &form(other)).await;
+        assert_eq!(st, StatusCode::NOT_FOUND, "{other}");
+    }
+
+    // An official of another agency cannot read the dossier: 404, as for no dossier at all.
+    let (outsider, _) = official(
+        s,
+        "ngoai",
+        "bn.stp",
+        Some((
+            motcua_core::identity::Role::HandlingOfficer,
+            "bn.stp",
+            false,
+            None,
+        )),
+    )
+    .await;
+    let outsider = api_token(&s.base, &outsider, None).await.0;
+    let (st, _, _) = fetch(s, &outsider, &form("01.pdf")).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+
+    // The desk's ledger of the day lists the dossier, in each format.
+    let ledger = |f: &str| {
+        format!("/api/v1/ledger?agency=bn.x07210.tt&from=2026-11-25&to=2026-11-25&format={f}")
+    };
+    let (st, kind, csv) = fetch(s, &receiver, &ledger("csv")).await;
+    assert_eq!(st, StatusCode::OK, "{}", String::from_utf8_lossy(&csv));
+    assert!(kind.starts_with("text/csv"));
+    assert!(String::from_utf8(csv).unwrap().contains(&code));
+    let (st, kind, pdf) = fetch(s, &receiver, &ledger("pdf")).await;
+    assert_eq!((st, kind.as_str()), (StatusCode::OK, "application/pdf"));
+    let text = pdf_text(&pdf);
+    assert!(text.contains("SỔ THEO DÕI HỒ SƠ"), "{text}");
+    assert!(text.contains(&code), "{text}");
+    let (st, _, xlsx) = fetch(s, &receiver, &ledger("xlsx")).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(xlsx.starts_with(b"PK"), "a zip container");
+    // Someone else's desk, a bad format, a reversed period.
+    let (st, _, _) = fetch(s, &outsider, &ledger("csv")).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, _, _) = fetch(s, &receiver, &ledger("doc")).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    let (st, _, _) = fetch(
+        s,
+        &receiver,
+        "/api/v1/ledger?agency=bn.x07210.tt&from=2026-11-25&to=2026-11-01",
+    )
+    .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    // Applicants have no ledger.
+    let (st, _, _) = fetch(s, &citizen, &ledger("csv")).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+}
+on_both!(forms_print_for_those_who_may_read_the_dossier);
+
+/// What an applicant may type as a name, and must only ever see as text.
+const MARKUP: &str = "Nguyễn <script>alert(1)</script>\"><img src=x onerror=alert(1)>";
+
+async fn the_workspace_lists_queues_and_acts_through_the_service(s: &Server) {
+    let citizen = api_token(&s.base, "citizen1", None).await.0;
+    let mut body = submission(s, &citizen).await;
+    body["applicant"]["name"] = json!(MARKUP);
+    let r = bearer(
+        Method::POST,
+        &format!("{}/api/v1/dossiers", s.base),
+        &citizen,
+    )
+    .json(&body)
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let code = r.json::<serde_json::Value>().await.unwrap()["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let demo = motcua::demo::DEMO_PASSWORD;
+
+    // An official who signs in without a return path lands on the queues; one sent from a
+    // page goes back to it.
+    let desk = Browser::fresh();
+    let login = desk.get(&format!("{}/dang-nhap", s.base)).await;
+    let r = desk
+        .post_form(
+            &format!("{}/dang-nhap", s.base),
+            &[
+                ("csrf", &login.csrf()),
+                ("login", "receiver1"),
+                ("password", demo),
+                ("tiep", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.location()),
+        (StatusCode::SEE_OTHER, "/mot-cua")
+    );
+
+    let queue = desk
+        .get(&format!("{}/mot-cua?hang=cho-tiep-nhan", s.base))
+        .await;
+    assert_eq!(queue.status, StatusCode::OK);
+    assert!(
+        queue.body.contains(&format!(">{code}</a>")),
+        "{}",
+        queue.body
+    );
+    assert!(
+        queue.body.contains("giờ làm việc"),
+        "the time left of the 8 hours"
+    );
+    assert!(
+        !queue.body.contains("<script>alert"),
+        "escaped in the queue"
+    );
+    assert!(queue.body.len() < 50 * 1024, "{} bytes", queue.body.len());
+    assert!(
+        queue
+            .body
+            .contains("action=\"&#x2f;api&#x2f;v1&#x2f;ledger\"")
+            || queue.body.contains("action=\"/api/v1/ledger\""),
+        "the desk's ledger can be printed from the queues"
+    );
+    // A code typed in the search field opens the dossier.
+    let r = desk.get(&format!("{}/mot-cua?q={code}", s.base)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let screen_url = format!("{}{}", s.base, r.location());
+    let screen = desk.get(&screen_url).await;
+    assert_eq!(screen.status, StatusCode::OK);
+    assert!(!screen.body.contains("<script>alert") && !screen.body.contains("<img src=x"));
+    assert!(screen.body.contains("&lt;script&gt;"), "shown as text");
+    assert!(
+        screen.body.contains("Tiếp nhận hồ sơ"),
+        "the desk may accept"
+    );
+    assert!(screen.body.len() < 50 * 1024, "{} bytes", screen.body.len());
+    let csrf = screen.csrf();
+    let action = |a: &str| format!("{}/thao-tac/{a}", screen_url);
+
+    // A missing reason is explained at the field; nothing changes.
+    let r = desk
+        .post_form(
+            &action("refuse"),
+            &[("csrf", &csrf), ("revision", "0"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("error-summary") && r.body.contains("href=\"#refuse-reason\""),
+        "{}",
+        r.body
+    );
+    // A form from an older screen: someone acted first, and the page says so.
+    let r = desk
+        .post_form(&action("accept"), &[("csrf", &csrf), ("revision", "7")])
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("Người khác đã thao tác"), "{}", r.body);
+    // Accepted: back to the dossier with a banner, and the receipt to print.
+    let r = desk
+        .post_form(&action("accept"), &[("csrf", &csrf), ("revision", "0")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        r.location().ends_with("?xong=accept#thong-bao"),
+        "{}",
+        r.location()
+    );
+    let screen = desk.get(&format!("{screen_url}?xong=accept")).await.body;
+    assert!(screen.contains("Đã thực hiện: Tiếp nhận hồ sơ"));
+    assert!(screen.contains("01.pdf\">Mẫu 01"), "the receipt to print");
+    // An internal comment by default; the checkbox shows it to the applicant.
+    let r = desk
+        .post_form(&action("comment"), &[("csrf", &csrf), ("text", "Nội bộ")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let (st, _, seen) = fetch(s, &citizen, &format!("/api/v1/dossiers/{code}")).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        !String::from_utf8(seen).unwrap().contains("Nội bộ"),
+        "an internal comment stays inside"
+    );
+
+    // An official of another agency sees neither the dossier nor any effect of posting.
+    let (outsider, _) = official(
+        s,
+        "khac",
+        "bn.stp",
+        Some((
+            motcua_core::identity::Role::ReceivingOfficer,
+            "bn.stp",
+            false,
+            None,
+        )),
+    )
+    .await;
+    let other = Browser::fresh();
+    other.login(s, &outsider, crate::support::PASSWORD).await;
+    assert_eq!(other.get(&screen_url).await.status, StatusCode::NOT_FOUND);
+    let csrf = other.get(&format!("{}/mot-cua", s.base)).await.csrf();
+    let r = other
+        .post_form(&action("forward"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // Applicants have no workspace.
+    let applicant = Browser::fresh();
+    applicant.login(s, "citizen1", demo).await;
+    assert_eq!(
+        applicant.get(&format!("{}/mot-cua", s.base)).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+on_both!(the_workspace_lists_queues_and_acts_through_the_service);

@@ -1,0 +1,64 @@
+//! The officials' workspace under `/mot-cua`: the work queues (`queues`), one dossier's screen
+//! (`screen`) and the actions taken from it (`act`). Thin pages over the same
+//! [`motcua_service::DossierService`] functions the JSON API calls — the inbox, the one-call
+//! dossier read, `actions_for` and `act` — so a page can never allow what the API refuses.
+
+mod act;
+mod queues;
+mod screen;
+
+use axum::routing::{get, post};
+use jiff::{Timestamp, tz::TimeZone};
+
+use crate::PageRoute;
+
+/// The workspace's routes (each declared in [`crate::auth::routes::ROUTES`]).
+pub fn routes() -> Vec<PageRoute> {
+    vec![
+        ("/mot-cua", &["GET"], get(queues::queues)),
+        ("/mot-cua/ho-so/{code}", &["GET"], get(screen::screen)),
+        (
+            "/mot-cua/ho-so/{code}/thao-tac/{action}",
+            &["POST"],
+            post(act::act),
+        ),
+        (
+            "/assets/office.css",
+            &["GET"],
+            get(crate::assets::office_style),
+        ),
+    ]
+}
+
+/// The fields an action form may carry, kept and shown again when the form fails (`items`
+/// holds the ticked components, one a line).
+const FORM_FIELDS: [&str; 16] = [
+    "reason",
+    "note",
+    "assignee",
+    "to_step",
+    "agency",
+    "question",
+    "days",
+    "consultation",
+    "answer",
+    "number",
+    "signed_on",
+    "new_due",
+    "text",
+    "public",
+    "other",
+    "items",
+];
+
+/// An instant as officials read it: Vietnam time, `HH:MM dd/mm/yyyy`.
+fn when(t: Timestamp) -> String {
+    t.to_zoned(TimeZone::fixed(jiff::tz::offset(7)))
+        .strftime("%H:%M %d/%m/%Y")
+        .to_string()
+}
+
+/// The dossier screen's address.
+fn dossier_path(code: &str) -> String {
+    format!("/mot-cua/ho-so/{}", crate::auth::url_encode(code))
+}

@@ -1,0 +1,277 @@
+//! `/mot-cua/ho-so/{code}`: one dossier for an official, fed by the same one-call read as
+//! `GET /api/v1/dossiers/{code}` (`dossier::view::dossier_view`), with the actions the official
+//! may take now, each a small form.
+
+use std::collections::HashMap;
+
+use axum::{
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::{Html, IntoResponse, Response},
+};
+use motcua_core::dossier::{ActionKind, Dossier, HistoryEntry, StepKind};
+use motcua_service::catalog::Catalog;
+use serde_json::{Value, json};
+
+use super::{dossier_path, when};
+use crate::{
+    api::forms::printable,
+    auth::Principal,
+    dossier::view::{self, DossierView},
+    pages::{PageError, login::render},
+    state::AppState,
+};
+
+/// What the screen says after an action: a success banner, or what went wrong with the
+/// fields of the form that was sent (kept, so nothing typed is lost).
+#[derive(Debug, Default)]
+pub(super) struct Feedback {
+    /// The action just taken.
+    pub done: Option<ActionKind>,
+    /// The action whose form failed.
+    pub failed: Option<ActionKind>,
+    /// A message for the whole action (a conflict, a refusal).
+    pub message: Option<String>,
+    /// Field errors: (form field, message).
+    pub fields: Vec<(String, String)>,
+    /// What was typed.
+    pub values: HashMap<String, String>,
+    /// Someone else acted first: the screen shows the dossier as it is now.
+    pub stale: bool,
+}
+
+/// The actions an official takes from this screen (the applicant's own — sending a
+/// supplement online, rating — are not offered here).
+fn offered(kind: ActionKind) -> bool {
+    !matches!(kind, ActionKind::SubmitSupplement | ActionKind::Rate)
+}
+
+/// Dangerous or final actions, drawn as such.
+fn is_final(kind: ActionKind) -> bool {
+    matches!(
+        kind,
+        ActionKind::Refuse | ActionKind::Stop | ActionKind::Withdraw
+    )
+}
+
+fn agency_name(catalog: &Catalog, id: &str) -> String {
+    catalog
+        .agency(id)
+        .map_or_else(|| id.to_owned(), |a| a.name.clone())
+}
+
+/// The label of a history entry's action; the submission is no action of the state machine.
+fn action_label(action: &str) -> String {
+    match ActionKind::parse(action) {
+        Some(k) => k.label_vi().to_owned(),
+        None if action == "submit" => "Nộp hồ sơ".to_owned(),
+        None => action.to_owned(),
+    }
+}
+
+fn history_rows(history: &[HistoryEntry]) -> Vec<Value> {
+    history
+        .iter()
+        .rev()
+        .map(|h| {
+            json!({
+                "at": when(h.at),
+                "who": h.actor.as_ref().map(|p| p.name.clone()),
+                "action": action_label(&h.action),
+                "status": h.status.label_vi(),
+                "summary": h.summary,
+                "internal": h.internal,
+            })
+        })
+        .collect()
+}
+
+fn steps(d: &Dossier, catalog: &Catalog) -> Vec<Value> {
+    d.process
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            json!({
+                "index": i,
+                "name": s.name,
+                "kind": s.kind.label_vi(),
+                "agency": agency_name(catalog, &s.agency),
+                "current": d.accepted_at.is_some() && i == d.step && d.status.is_open(),
+                "done": d.steps.iter().any(|r| r.step == i && r.finished_at.is_some()),
+            })
+        })
+        .collect()
+}
+
+/// The form of each action, with what it needs to offer (earlier steps, open consultations,
+/// the components to tick).
+fn action_forms(d: &Dossier, actions: &[ActionKind], fb: &Feedback) -> Vec<Value> {
+    let earlier: Vec<Value> = d
+        .process
+        .steps
+        .iter()
+        .enumerate()
+        .take(d.step)
+        .map(|(i, s)| json!({"index": i, "name": s.name}))
+        .collect();
+    let open: Vec<Value> = d
+        .open_consultations()
+        .map(|c| json!({"id": c.id, "question": c.question, "agency": c.agency}))
+        .collect();
+    let ticked: Vec<&str> = fb
+        .values
+        .get("items")
+        .map_or_else(Vec::new, |v| v.lines().collect());
+    let components: Vec<Value> = d
+        .components
+        .iter()
+        .enumerate()
+        .map(|(i, c)| json!({"index": i, "name": c.name, "checked": ticked.contains(&c.name.as_str())}))
+        .collect();
+    let blank: HashMap<&str, &str> = super::FORM_FIELDS.iter().map(|k| (*k, "")).collect();
+    actions
+        .iter()
+        .copied()
+        .filter(|&k| offered(k))
+        .map(|k| {
+            let mine = fb.failed == Some(k);
+            let errors: Vec<Value> = if mine {
+                fb.fields
+                    .iter()
+                    .map(|(f, m)| json!({"field": f, "message": m}))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            json!({
+                "name": k.as_str(),
+                "label": k.label_vi(),
+                "final": is_final(k),
+                "open": mine,
+                "errors": errors,
+                "values": if mine { json!(fb.values) } else { json!(blank) },
+                "earlier": if k == ActionKind::SendBack { json!(earlier) } else { json!([]) },
+                "consultations": if k == ActionKind::Reply { json!(open) } else { json!([]) },
+                "components": if k == ActionKind::RequestSupplement { json!(components) } else { json!([]) },
+                "approve_step": d.current_step().is_some_and(|s| s.kind == StepKind::Approve),
+            })
+        })
+        .collect()
+}
+
+fn context(state: &AppState, v: &DossierView, fb: &Feedback) -> Value {
+    let d = &v.dossier;
+    let catalog = state.catalog.get();
+    let code = d.code.to_string();
+    let files_base = format!("/api/v1/dossiers/{code}/files");
+    let components: Vec<Value> = d
+        .components
+        .iter()
+        .map(|c| {
+            json!({
+                "name": c.name,
+                "required": c.required,
+                "held": c.held_document,
+                "files": c.files.iter().map(|f| json!({
+                    "name": f.name,
+                    "href": format!("{files_base}/{}", f.id),
+                    "kb": (f.size + 1023) / 1024,
+                    "type": f.media_type,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let legal = v.deadlines.legal.as_ref().map(|l| {
+        json!({
+            "at": when(l.at),
+            "from": when(l.counted_from),
+            "summary": l.summary,
+            "skipped": l.skipped.iter().map(|s| json!({"date": s.date.strftime("%d/%m/%Y").to_string(), "label": s.label})).collect::<Vec<_>>(),
+        })
+    });
+    let forms: Vec<Value> = printable(d)
+        .into_iter()
+        .map(|(n, title)| json!({"href": format!("/api/v1/dossiers/{code}/forms/{n}.pdf"), "number": n, "title": title}))
+        .collect();
+    let a = &d.applicant;
+    let banner = fb.done.map(|k| format!("Đã thực hiện: {}.", k.label_vi()));
+    json!({
+        "code": code,
+        "self": dossier_path(&code),
+        "revision": d.revision,
+        "procedure": d.procedure_name,
+        "procedure_code": d.procedure.as_str(),
+        "case": d.case_name,
+        "status": v.status_label,
+        "national_status": v.national_status,
+        "channel": d.channel.label_vi(),
+        "submitted": when(d.submitted_at),
+        "accepted": d.accepted_at.map(when),
+        "receiving": agency_name(&catalog, &d.receiving_agency),
+        "competent": agency_name(&catalog, &d.competent_agency),
+        "current_agency": agency_name(&catalog, &d.current_agency),
+        "assignee": d.assignee.as_ref().map(|p| p.name.clone()),
+        "applicant": {
+            "name": a.name, "citizen_id": a.citizen_id, "tax_code": a.tax_code,
+            "phone": a.phone, "email": a.email, "address": a.address,
+        },
+        "representative": d.representative.as_ref().map(|r| r.name.clone()),
+        "components": components,
+        "fees": d.fees.iter().map(|f| f.text.clone()).collect::<Vec<_>>(),
+        "legal": legal,
+        "kpi": v.deadlines.kpi.map(when),
+        "intake": v.deadlines.intake.map(when),
+        "timeliness": v.deadlines.timeliness_label,
+        "rescheduled": v.deadlines.rescheduled,
+        "current_step": v.current_step.as_ref().map(|s| json!({"name": s.name, "agency": s.agency_name, "due": s.due.map(when)})),
+        "steps": steps(d, &catalog),
+        "history": history_rows(&v.history),
+        "actions": action_forms(d, &v.actions, fb),
+        "forms": forms,
+        "banner": banner,
+        "message": fb.message,
+        "stale": fb.stale,
+    })
+}
+
+/// The dossier screen with `fb`, answered with `status`.
+pub(super) async fn page(
+    state: &AppState,
+    principal: &Principal,
+    code: &str,
+    status: StatusCode,
+    fb: &Feedback,
+) -> Result<Response, PageError> {
+    let now = state.clock.now();
+    let d = state
+        .dossiers
+        .load_visible(&principal.actor, now, code)
+        .await?;
+    let history = state.dossiers.history(&principal.actor, &d).await?;
+    let calendar = state.dossiers.calendar_for(&d.competent_agency);
+    let actions = state.dossiers.actions_for(&principal.actor, now, &d);
+    let v = view::dossier_view(d, history, actions, &state.catalog.get(), &calendar, now);
+    let title = format!("Hồ sơ {}", v.dossier.code);
+    let html = render(
+        state,
+        "mot-cua/dossier.html",
+        &title,
+        context(state, &v, fb),
+    )?;
+    Ok((status, Html(html)).into_response())
+}
+
+/// `GET /mot-cua/ho-so/{code}` (`?xong=<action>` after an action: the success banner).
+pub async fn screen(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(code): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let fb = Feedback {
+        done: q.get("xong").and_then(|a| ActionKind::parse(a)),
+        ..Feedback::default()
+    };
+    page(&state, &principal, &code, StatusCode::OK, &fb).await
+}
