@@ -23,7 +23,7 @@ use serde_json::{Value, json};
 use super::{
     documents::{self, Row},
     problems::Problems,
-    upload::FilesForm,
+    upload::{FilesForm, store_files},
 };
 use crate::{
     auth::Principal,
@@ -764,55 +764,20 @@ async fn read_documents(
             held_document: None,
         });
     }
-    let now = state.clock.now();
-    for file in form.files {
-        let Some(index) = file
-            .field
-            .strip_prefix("tep-")
-            .and_then(|i| i.parse::<usize>().ok())
-        else {
-            continue;
-        };
-        let Some(slot) = components.iter_mut().find(|c| c.index == index) else {
-            continue;
-        };
-        if file.bytes.len() > crate::MAX_FILE_BYTES {
-            problems.add(
-                format!("tep-{index}"),
-                format!(
-                    "Tệp “{}” lớn hơn {} MB; hãy chụp hoặc quét với độ phân giải thấp hơn",
-                    file.name,
-                    crate::MAX_FILE_BYTES / (1024 * 1024)
-                ),
-            );
-            continue;
-        }
-        match state
-            .dossiers
-            .upload(
-                &principal.actor,
-                now,
-                &file.name,
-                &file.media_type,
-                &file.bytes,
-            )
-            .await
-        {
-            Ok(r) => slot.files.push(r.id),
-            Err(e) => {
-                let message = match e {
-                    motcua_service::ServiceError::Invalid(errs) => errs
-                        .first()
-                        .map(|e| sentence(&e.message))
-                        .unwrap_or_default(),
-                    motcua_service::ServiceError::Conflict(m) => m,
-                    other => return Err(other.into()),
-                };
-                problems.add(
-                    format!("tep-{index}"),
-                    format!("Tệp “{}”: {message}", file.name),
-                );
-            }
+    // Files for a document that is not (or no longer) on the list are not stored.
+    let files: Vec<_> = form
+        .files
+        .into_iter()
+        .filter(|f| {
+            f.field
+                .strip_prefix("tep-")
+                .and_then(|i| i.parse::<usize>().ok())
+                .is_some_and(|i| components.iter().any(|c| c.index == i))
+        })
+        .collect();
+    for (index, id) in store_files(state, &principal.actor, &files, problems).await? {
+        if let Some(slot) = components.iter_mut().find(|c| c.index == index) {
+            slot.files.push(id);
         }
     }
     components.retain(|c| !c.files.is_empty());

@@ -20,7 +20,12 @@ use motcua_service::{
 };
 use serde_json::{Value, json};
 
-use super::{problems::Problems, size_vi, upload::FilesForm, when_vi};
+use super::{
+    problems::Problems,
+    size_vi,
+    upload::{FilesForm, store_files},
+    when_vi,
+};
 use crate::{
     auth::Principal,
     dossier::view,
@@ -352,38 +357,10 @@ pub async fn act(
             let note = f.text("note");
             request.note = Some(note).filter(|n| !n.is_empty());
             let mut components: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-            let now = state.clock.now();
-            for file in &form.files {
-                let Some(index) = file
-                    .field
-                    .strip_prefix("tep-")
-                    .and_then(|i| i.parse::<usize>().ok())
-                else {
-                    continue;
-                };
-                match state
-                    .dossiers
-                    .upload(
-                        &principal.actor,
-                        now,
-                        &file.name,
-                        &file.media_type,
-                        &file.bytes,
-                    )
-                    .await
-                {
-                    Ok(r) => components.entry(index).or_default().push(r.id),
-                    Err(ServiceError::Invalid(errs)) => problems.add(
-                        format!("tep-{index}"),
-                        format!(
-                            "Tệp “{}”: {}",
-                            file.name,
-                            errs.first().map(|e| e.message.as_str()).unwrap_or_default()
-                        ),
-                    ),
-                    Err(ServiceError::Conflict(m)) => problems.add(format!("tep-{index}"), m),
-                    Err(other) => return Err(other.into()),
-                }
+            for (index, id) in
+                store_files(&state, &principal.actor, &form.files, &mut problems).await?
+            {
+                components.entry(index).or_default().push(id);
             }
             if components.is_empty() && problems.is_empty() {
                 problems.add("supplement", "Hãy chọn ít nhất một tệp bổ sung");

@@ -88,3 +88,55 @@ impl FilesForm {
         }
     }
 }
+
+/// Stores the files of a form through the dossier service (which checks the bytes, the
+/// account's quota and, when configured, viruses), each under the document of its field
+/// (`tep-N`); returns `(N, file id)` for each file stored. A file refused is a problem at its
+/// field saying why, and the others are still stored.
+pub async fn store_files(
+    state: &crate::state::AppState,
+    actor: &motcua_service::Actor,
+    files: &[FormFile],
+    problems: &mut super::problems::Problems,
+) -> Result<Vec<(usize, String)>, PageError> {
+    use motcua_service::ServiceError;
+    let now = state.clock.now();
+    let mut stored = Vec::with_capacity(files.len());
+    for file in files {
+        let Some(index) = file
+            .field
+            .strip_prefix("tep-")
+            .and_then(|i| i.parse::<usize>().ok())
+        else {
+            continue;
+        };
+        let field = format!("tep-{index}");
+        if file.bytes.len() > crate::MAX_FILE_BYTES {
+            problems.add(
+                field,
+                format!(
+                    "Tệp “{}” lớn hơn {} MB; hãy chụp hoặc quét với độ phân giải thấp hơn",
+                    file.name,
+                    crate::MAX_FILE_BYTES / (1024 * 1024)
+                ),
+            );
+            continue;
+        }
+        match state
+            .dossiers
+            .upload(actor, now, &file.name, &file.media_type, &file.bytes)
+            .await
+        {
+            Ok(r) => stored.push((index, r.id)),
+            Err(ServiceError::Invalid(errs)) => {
+                let why = errs.first().map(|e| e.message.as_str()).unwrap_or_default();
+                problems.add(field, format!("Tệp “{}”: {why}", file.name));
+            }
+            Err(ServiceError::Conflict(why)) => {
+                problems.add(field, format!("Tệp “{}”: {why}", file.name));
+            }
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Ok(stored)
+}
