@@ -115,6 +115,19 @@ async fn filled_draft(s: &Server, b: &Browser, csrf: &str) -> String {
     draft
 }
 
+/// Fills and submits a draft; returns the dossier's code.
+async fn submitted(s: &Server, b: &Browser, csrf: &str) -> String {
+    let draft = filled_draft(s, b, csrf).await;
+    let done = b
+        .post_form(&format!("{}{draft}/nop", s.base), &[("csrf", csrf)])
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    done.location()
+        .trim_start_matches("/ho-so-cua-toi/")
+        .trim_end_matches("/da-nop")
+        .to_owned()
+}
+
 async fn a_draft_becomes_one_dossier(s: &Server) {
     let (b, csrf) = citizen(s).await;
     let token = api_token(&s.base, "citizen1", None).await.0;
@@ -197,15 +210,7 @@ on_both!(a_draft_is_only_its_owners);
 
 async fn the_lookup_needs_its_second_factor(s: &Server) {
     let (b, csrf) = citizen(s).await;
-    let draft = filled_draft(s, &b, &csrf).await;
-    let done = b
-        .post_form(&format!("{}{draft}/nop", s.base), &[("csrf", &csrf)])
-        .await;
-    let code = done
-        .location()
-        .trim_start_matches("/ho-so-cua-toi/")
-        .trim_end_matches("/da-nop")
-        .to_owned();
+    let code = submitted(s, &b, &csrf).await;
     let token = api_token(&s.base, "citizen1", None).await.0;
     let d: Value = bearer(
         reqwest::Method::GET,
@@ -263,15 +268,7 @@ on_both!(the_lookup_needs_its_second_factor);
 
 async fn internal_comments_stay_internal_and_markup_is_escaped(s: &Server) {
     let (b, csrf) = citizen(s).await;
-    let draft = filled_draft(s, &b, &csrf).await;
-    let done = b
-        .post_form(&format!("{}{draft}/nop", s.base), &[("csrf", &csrf)])
-        .await;
-    let code = done
-        .location()
-        .trim_start_matches("/ho-so-cua-toi/")
-        .trim_end_matches("/da-nop")
-        .to_owned();
+    let code = submitted(s, &b, &csrf).await;
     let desk = api_token(&s.base, "receiver1", None).await.0;
     for (text, public) in [
         ("Nội bộ: hồ sơ này cần xem kỹ", false),
