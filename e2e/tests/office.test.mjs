@@ -18,7 +18,7 @@ let server, browser;
 before(async () => {
   server = await startServer();
   browser = await launch();
-  mkdirSync(SHOTS, { recursive: true });
+  if (SHOTS) mkdirSync(SHOTS, { recursive: true });
 });
 after(async () => {
   await browser?.close();
