@@ -106,7 +106,8 @@ pub trait DraftStore: Send + Sync {
     async fn drafts_to_warn(&self, before: Timestamp, limit: i64) -> StoreResult<Vec<Draft>>;
 
     /// Records the expiry warning of a draft with the mail that gives it, in one
-    /// transaction (no mail without the mark, no mark without the mail).
+    /// transaction (no mail without the mark, no mark without the mail); a draft already
+    /// marked — by another node that read the same list — gets no second mail.
     async fn warn_draft(&self, id: &str, now: Timestamp, mail: Option<&NewMail>)
     -> StoreResult<()>;
 
@@ -241,12 +242,16 @@ impl DraftStore for Db {
         mail: Option<&NewMail>,
     ) -> StoreResult<()> {
         with_tx!(self, |tx, _e| {
-            sqlx::query("UPDATE dossier_drafts SET warned_at = $1 WHERE id = $2")
-                .bind(DbTime(now))
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            if let Some(m) = mail {
+            // Only the first node to mark the draft sends the mail.
+            let marked = sqlx::query(
+                "UPDATE dossier_drafts SET warned_at = $1 WHERE id = $2 AND warned_at IS NULL",
+            )
+            .bind(DbTime(now))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if let (1, Some(m)) = (marked, mail) {
                 enqueue_mail!(&mut *tx, m);
             }
         });

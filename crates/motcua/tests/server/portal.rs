@@ -476,3 +476,67 @@ async fn uploads_are_scanned_when_clamd_is_configured(engine: &'static str) {
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
 }
 on_both!(engine uploads_are_scanned_when_clamd_is_configured);
+
+/// A draft left alone is first warned about by mail, then deleted: three servers on one
+/// database, at the draft's start, inside the warning window and past its expiry (each runs
+/// its housekeeping when it starts).
+async fn a_forgotten_draft_is_warned_about_then_deleted(engine: &'static str) {
+    let at = |days: i64| -> std::sync::Arc<dyn motcua_core::clock::Clock> {
+        let t = crate::support::now() + jiff::SignedDuration::from_hours(24 * days);
+        std::sync::Arc::new(motcua_core::clock::FixedClock::new(t))
+    };
+    let rules = motcua_core::dossier::DossierRules::default();
+    let first = crate::start_server(engine, None, at(0), |_| {});
+    let (b, csrf) = citizen(&first).await;
+    let r = b
+        .post_form(
+            &format!("{}/nop-ho-so/{PROCEDURE}", first.base),
+            &[("csrf", &csrf), ("agency", AGENCY)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let draft = r.location().to_owned();
+    assert!(
+        crate::support::mails_to(&first, "citizen1@example.vn")
+            .iter()
+            .all(|m| !m.contains("chưa được nộp")),
+        "no warning for a fresh draft"
+    );
+
+    let warned = crate::start_server(
+        engine,
+        Some(first.db.clone()),
+        at(rules.draft_days - rules.draft_warning_days + 1),
+        |_| {},
+    );
+    let mail =
+        crate::support::wait_for_mail_containing(&warned, "citizen1@example.vn", "chưa được nộp")
+            .await;
+    assert!(mail.contains("Hồ sơ của tôi"), "{mail}");
+    let (b, _) = citizen(&warned).await;
+    let page = b.get(&format!("{}{draft}", warned.base)).await;
+    assert_eq!(page.status, StatusCode::OK, "still there when warned");
+
+    let expired = crate::start_server(
+        engine,
+        Some(first.db.clone()),
+        at(rules.draft_days + 1),
+        |_| {},
+    );
+    let (b, _) = citizen(&expired).await;
+    let mut gone = false;
+    for _ in 0..100 {
+        if b.get(&format!("{}{draft}", expired.base)).await.status == StatusCode::NOT_FOUND {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(gone, "an expired draft is deleted");
+    let warnings = crate::support::mails_to(&expired, "citizen1@example.vn")
+        .into_iter()
+        .filter(|m| m.contains("chưa được nộp"))
+        .count();
+    assert_eq!(warnings, 1, "one warning, however many nodes ran the housekeeping");
+}
+on_both!(engine a_forgotten_draft_is_warned_about_then_deleted);

@@ -101,6 +101,13 @@ async fn drafts_are_saved_under_a_revision_and_expire(db: &Db) {
     db.warn_draft("dr-2", later, Some(&mail)).await.unwrap();
     assert_eq!(db.pending_mail_count().await.unwrap(), mails + 1);
     assert!(db.drafts_to_warn(horizon, 10).await.unwrap().is_empty());
+    // A second node that read the same list before the mark sends no second mail.
+    let again = NewMail {
+        id: "m-warn-2".into(),
+        ..mail
+    };
+    db.warn_draft("dr-2", later, Some(&again)).await.unwrap();
+    assert_eq!(db.pending_mail_count().await.unwrap(), mails + 1);
     // Expired drafts go; only the owner deletes one.
     assert_eq!(
         db.purge_drafts(at("2026-11-26T10:00:00+07:00"))
