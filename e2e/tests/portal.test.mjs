@@ -34,6 +34,11 @@ async function accessible(page, what) {
     await page.screenshot({ path: join(process.env.SHOTS, `${file}.png`) });
   }
   assert.deepEqual(await accessibilityProblems(page), [], `${what}: accessibility`);
+  // Light on a cheap phone's data plan: the page and what it loaded under 50 KB on the wire.
+  const bytes = await page.evaluate(() => performance.getEntriesByType("navigation")
+    .concat(performance.getEntriesByType("resource"))
+    .reduce((sum, e) => sum + (e.transferSize || 0), 0));
+  assert.ok(bytes < 50 * 1024, `${what}: ${bytes} bytes transferred`);
 }
 
 async function signIn(page, user = "citizen1") {

@@ -91,3 +91,53 @@
     });
   });
 })();
+
+// Uploads (progressive enhancement): a form marked data-progress that carries files is sent
+// with XMLHttpRequest so a bar shows how much has gone — on a slow mobile connection a 10 MB
+// scan takes minutes, and a page that seems frozen gets submitted again or abandoned. The
+// server's answer is shown exactly as a normal submission would show it: a redirect is
+// followed, a page with errors replaces this one. Without this script the form posts as usual.
+(function () {
+  if (!window.XMLHttpRequest || !window.FormData) return;
+  document.querySelectorAll("form[data-progress]").forEach(function (form) {
+    var box = form.querySelector(".upload-progress");
+    if (!box) return;
+    var bar = box.querySelector("progress"), said = box.querySelector("[aria-live]");
+    form.addEventListener("submit", function (e) {
+      if (e.defaultPrevented) return;
+      var bytes = 0;
+      form.querySelectorAll("input[type=file]").forEach(function (input) {
+        Array.prototype.forEach.call(input.files || [], function (f) { bytes += f.size; });
+      });
+      if (!bytes) return;
+      e.preventDefault();
+      var button = form.querySelector("button[type=submit]");
+      if (button) button.setAttribute("aria-disabled", "true");
+      box.hidden = false;
+      var last = -1;
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      xhr.upload.onprogress = function (p) {
+        if (!p.lengthComputable) return;
+        var pct = Math.floor((p.loaded / p.total) * 100);
+        bar.value = pct;
+        if (pct >= last + 25 || pct === 100) { last = pct; said.textContent = "Đã tải lên " + pct + "%"; }
+      };
+      xhr.onload = function () {
+        if (xhr.responseURL && xhr.responseURL.split("#")[0] !== form.action.split("#")[0]) {
+          window.location.assign(xhr.responseURL);
+          return;
+        }
+        document.open();
+        document.write(xhr.responseText);
+        document.close();
+      };
+      xhr.onerror = function () {
+        box.hidden = true;
+        if (button) button.removeAttribute("aria-disabled");
+        window.alert("Mất kết nối khi tải tệp lên. Các tệp chưa được lưu; hãy thử lại.");
+      };
+      xhr.send(new FormData(form));
+    });
+  });
+})();
