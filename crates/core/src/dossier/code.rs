@@ -28,6 +28,11 @@ pub enum DossierCodeError {
     /// Not of the form `<identifier>-YYMMDD-NNNN`.
     #[error("mã hồ sơ phải có dạng <mã cơ quan>-YYMMDD-NNNN, ví dụ 000.00.00.H06-261125-0001")]
     Malformed,
+    /// Of the right form, but no dossier can have it: the day does not exist (`260230`) or
+    /// the sequence is `0000`. Callers looking a dossier up answer "not found", as for any
+    /// other code nobody was given.
+    #[error("không có hồ sơ nào mang mã này (ngày hoặc số thứ tự không thể có)")]
+    Impossible,
     /// The daily sequence of 9,999 is used up.
     #[error("đã hết số thứ tự trong ngày (tối đa 9.999 hồ sơ mỗi ngày cho một mã cơ quan)")]
     SequenceExhausted,
@@ -62,11 +67,11 @@ impl DossierCode {
             return Err(DossierCodeError::Malformed);
         };
         let digits = |x: &str, n: usize| x.len() == n && x.bytes().all(|b| b.is_ascii_digit());
-        if !valid_identifier(prefix) || !digits(day, 6) || !digits(seq, 4) || seq == "0000" {
+        if !valid_identifier(prefix) || !digits(day, 6) || !digits(seq, 4) {
             return Err(DossierCodeError::Malformed);
         }
-        if parse_day(day).is_none() {
-            return Err(DossierCodeError::Malformed);
+        if seq == "0000" || parse_day(day).is_none() {
+            return Err(DossierCodeError::Impossible);
         }
         Ok(Self(t))
     }
@@ -184,6 +189,19 @@ mod tests {
         ] {
             assert!(DossierCode::parse(bad).is_err(), "{bad:?}");
         }
+        // Well formed, but nobody can hold it: "not found" to a caller, not "malformed".
+        for impossible in ["000.00.00.H06-260230-0001", "000.00.00.H06-261125-0000"] {
+            assert_eq!(
+                DossierCode::parse(impossible),
+                Err(DossierCodeError::Impossible),
+                "{impossible}"
+            );
+        }
+        assert_eq!(
+            DossierCode::parse("000.00.00.H06-261325-0001"),
+            Err(DossierCodeError::Impossible),
+            "month 13 is of the form, and no day"
+        );
     }
 
     #[test]

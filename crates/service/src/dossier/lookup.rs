@@ -8,7 +8,6 @@
 //! client's network; past the limit, the client waits.
 
 use jiff::Timestamp;
-use motcua_core::dossier::DossierCode;
 use motcua_store::{LookupSecrets, PublicStatus, ThrottlePolicy};
 
 use super::{DossierDeps, DossierService, not_found};
@@ -52,8 +51,7 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
         code: &str,
         factor: &str,
     ) -> ServiceResult<PublicStatus> {
-        let code = DossierCode::parse(code)
-            .map_err(|e| ServiceError::bad_request("invalid_code", e.to_string()))?;
+        let code = super::parse_code(code)?;
         let key = format!("lookup:ip:{}", ctx.ip_key());
         if let Some(until) = self
             .store

@@ -97,6 +97,15 @@ fn not_found() -> ServiceError {
     ServiceError::NotFound("Không tìm thấy hồ sơ.".to_owned())
 }
 
+/// A dossier code from a caller: malformed is a bad request; well formed but impossible (a day
+/// that does not exist, sequence `0000`) is a dossier that is not there.
+pub(crate) fn parse_code(code: &str) -> ServiceResult<DossierCode> {
+    DossierCode::parse(code).map_err(|e| match e {
+        motcua_core::dossier::DossierCodeError::Impossible => not_found(),
+        e => ServiceError::bad_request("invalid_code", e.to_string()),
+    })
+}
+
 impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
     /// A service over `store`, the catalog and calendar snapshots, and the intake rules.
     pub fn new(
@@ -177,8 +186,7 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
         now: Timestamp,
         code: &str,
     ) -> ServiceResult<Dossier> {
-        let code = DossierCode::parse(code)
-            .map_err(|e| ServiceError::bad_request("invalid_code", e.to_string()))?;
+        let code = parse_code(code)?;
         let d = self
             .store
             .dossier(code.as_str())
