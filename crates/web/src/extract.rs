@@ -109,19 +109,66 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             ));
         }
         let bytes = edge::read_body(req.into_body()).await?;
-        axum::Json::<T>::from_bytes(&bytes)
-            .map(|axum::Json(v)| Self(v))
-            .map_err(|e| {
-                ApiError::bad_request(
-                    "invalid_body",
-                    format!("Nội dung JSON không hợp lệ: {}", e.body_text()),
-                )
-            })
+        from_json(&bytes).map(Self).map_err(|e| {
+            let detail = match e {
+                JsonError::Syntax(e) => e.to_string(),
+                JsonError::Data { path, error } => format!("{path}: {error}"),
+            };
+            ApiError::bad_request(
+                "invalid_body",
+                format!("Nội dung JSON không hợp lệ: {detail}"),
+            )
+        })
+    }
+}
+
+/// Why a JSON body could not be read.
+#[derive(Debug)]
+pub enum JsonError {
+    /// Not JSON at all.
+    Syntax(serde_json::Error),
+    /// JSON that does not fit the request: the field's path (`.` for the whole body) and why.
+    Data {
+        /// Where, as `applicant.citizen_id` or `components[1].files[0]`.
+        path: String,
+        /// What is wrong there.
+        error: serde_json::Error,
+    },
+}
+
+/// Reads a JSON body as `T`. A number with a zero fraction (`3.0`) counts as the integer it is:
+/// JSON Schema — and so the API document — calls it an integer, while serde's integer types
+/// refuse it, so a client that writes every number as a float would be refused for nothing.
+pub fn from_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonError> {
+    let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(JsonError::Syntax)?;
+    whole_numbers(&mut value);
+    serde_path_to_error::deserialize(value).map_err(|e| JsonError::Data {
+        path: e.path().to_string(),
+        error: e.into_inner(),
+    })
+}
+
+/// Rewrites integral floats within the 64-bit integer range as integers, everywhere in `v`.
+fn whole_numbers(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() < 9.2e18
+            {
+                // In range and integral: the conversion is exact.
+                *v = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_numbers),
+        _ => {}
     }
 }
 
 /// Whether the request says its body is JSON (`application/json` or `application/…+json`).
-fn is_json(headers: &HeaderMap) -> bool {
+pub(crate) fn is_json(headers: &HeaderMap) -> bool {
     let Some(ct) = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -157,5 +204,40 @@ mod tests {
         assert!(!with("text/json+plain"));
         assert!(!with("application/x-www-form-urlencoded"));
         assert!(!is_json(&HeaderMap::new()));
+    }
+
+    #[derive(Debug, serde::Deserialize, PartialEq)]
+    struct Sample {
+        revision: i64,
+        index: Vec<usize>,
+        days: Option<f64>,
+    }
+
+    #[test]
+    fn whole_numbers_written_as_floats_are_integers() {
+        let s: Sample =
+            from_json(br#"{"revision": 3.0, "index": [0, 2.0, 1e3], "days": 2.0}"#).unwrap();
+        assert_eq!(
+            s,
+            Sample {
+                revision: 3,
+                index: vec![0, 2, 1000],
+                days: Some(2.0)
+            }
+        );
+        // A fraction stays a fraction, and is refused where an integer belongs, at its path.
+        match from_json::<Sample>(br#"{"revision": 1, "index": [0.5]}"#) {
+            Err(JsonError::Data { path, .. }) => assert_eq!(path, "index[0]"),
+            other => panic!("{other:?}"),
+        }
+        // Beyond the 64-bit range a float is left as it is (and refused as an integer).
+        assert!(matches!(
+            from_json::<Sample>(br#"{"revision": 1e300, "index": []}"#),
+            Err(JsonError::Data { .. })
+        ));
+        assert!(matches!(
+            from_json::<Sample>(b"{"),
+            Err(JsonError::Syntax(_))
+        ));
     }
 }

@@ -151,7 +151,7 @@ pub fn router(state: AppState) -> Router {
 /// resolved, CSRF checked and the route's access rule applied before any handler runs.
 pub fn router_with(state: AppState, limits: edge::EdgeLimits) -> Router {
     let (api, mut doc) = api::router();
-    auth::routes::annotate(&mut doc);
+    api::complete(&mut doc);
     let api = api::with_document(api, doc);
     let mut pages = Router::new();
     for (path, _, handlers) in page_routes() {

@@ -27,19 +27,24 @@ pub const MAX_PAGE: u32 = 10_000;
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// Words to look for; with or without diacritics. Empty: browse.
-    #[param(example = "dang ky khai sinh")]
+    #[param(example = "dang ky khai sinh", max_length = 200)]
     pub q: Option<String>,
     /// Only this field (lĩnh vực), by exact name.
+    #[param(max_length = 300)]
     pub field: Option<String>,
     /// Only this implementing level: `ministry`, `province`, `commune`, `other`.
+    #[param(pattern = "^(ministry|province|commune|other)$")]
     pub level: Option<String>,
     /// Only procedures offered by this agency (agency id, see `/api/v1/agencies`).
     pub agency: Option<String>,
     /// Only this online level: `FULL`, `PARTIAL`, `NONE`.
+    #[param(pattern = "^(FULL|PARTIAL|NONE)$")]
     pub online: Option<String>,
     /// Page number, from 1.
+    #[param(minimum = 1, maximum = 10000)]
     pub page: Option<u32>,
     /// Results per page, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
 }
 

@@ -312,9 +312,10 @@ pub struct AuditParams {
     /// Only this subject, e.g. `grant:0195…`.
     pub subject: Option<String>,
     /// Only events at or after this instant (RFC 3339).
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<String>, format = DateTime)]
     pub since: Option<Timestamp>,
     /// At most this many (1–1000, default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
 }
 

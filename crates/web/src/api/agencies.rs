@@ -44,7 +44,7 @@ impl AgencyTreeNode {
 pub struct AgencyParams {
     /// Only agencies that exist on this date (YYYY-MM-DD). Absent: all, including expired
     /// agencies with their successors.
-    #[param(value_type = Option<String>, example = "2026-01-01")]
+    #[param(value_type = Option<String>, format = Date, example = "2026-01-01")]
     pub at: Option<String>,
 }
 

@@ -93,7 +93,7 @@ pub struct LunarAnswer {
 #[into_params(parameter_in = Query)]
 pub struct LunarParams {
     /// Solar date, YYYY-MM-DD, 1900-01-01 to 2100-12-31.
-    #[param(value_type = String, required = true, example = "2026-02-17")]
+    #[param(value_type = String, format = Date, pattern = "^(19[0-9]{2}|20[0-9]{2}|2100)-", required = true, example = "2026-02-17")]
     pub date: Option<String>,
 }
 
@@ -245,10 +245,10 @@ impl From<DueAnswer> for DueBody {
 #[into_params(parameter_in = Query)]
 pub struct DueParams {
     /// When the dossier was received: RFC 3339 with an offset (`+` written `%2B` in a URL).
-    #[param(value_type = String, required = true, example = "2026-02-13T16:30:00+07:00")]
+    #[param(value_type = String, format = DateTime, required = true, example = "2026-02-13T16:30:00+07:00")]
     pub received: Option<String>,
     /// The limit's amount, 0 to 10000; fractions allowed (0.5), whole numbers for months.
-    #[param(value_type = f64, required = true, example = 3)]
+    #[param(value_type = f64, required = true, minimum = 0, maximum = 10000, example = 3)]
     pub amount: Option<String>,
     /// `working_days`, `working_hours`, `calendar_days` or `months`.
     #[param(value_type = TimeUnit, required = true, example = "working_days")]
@@ -433,7 +433,7 @@ pub struct YearParams {
     path = "/api/v1/calendar/{year}",
     tag = "calendar",
     operation_id = "get_calendar_year",
-    params(("year" = i32, Path, description = "The year, 2000–2100", example = 2026), YearParams),
+    params(("year" = i32, Path, description = "The year, 2000–2100", minimum = 2000, maximum = 2100, example = 2026), YearParams),
     responses(
         (status = 200, description = "The year's calendar", body = YearBody,
          example = json!({

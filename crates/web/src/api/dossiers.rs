@@ -70,7 +70,7 @@ fn hash(body: &[u8]) -> String {
     tag = "dossiers",
     operation_id = "submit_dossier",
     security(("bearer" = []), ("session" = [])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe (1–200 visible ASCII characters)")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe (1–200 visible ASCII characters)", pattern = "^[!-~]{1,200}$")),
     request_body = SubmitRequest,
     responses(
         (status = 201, description = "Submitted", body = SubmissionReceipt,
@@ -257,16 +257,22 @@ pub struct InboxParams {
     /// Only this status (`submitted`, `processing`, `awaiting_supplement`, `done`, `returned`,
     /// `refused`, `withdrawn`, `stopped`), or `all`. Default: the open ones (submitted,
     /// processing, awaiting a supplement, done but not yet returned).
+    #[param(
+        pattern = "^(submitted|processing|awaiting_supplement|done|returned|refused|withdrawn|stopped|all)$"
+    )]
     pub status: Option<String>,
-    /// Only dossiers due within this many working hours.
+    /// Only dossiers due within this many working hours (more than 0, at most 2000).
+    #[param(exclusive_minimum = 0, maximum = 2000)]
     pub due_within_hours: Option<f64>,
     /// Only overdue dossiers (open and past their appointment).
     pub overdue: Option<bool>,
     /// Only this procedure.
     pub procedure: Option<String>,
     /// Page, from 1.
+    #[param(minimum = 1, maximum = 10000)]
     pub page: Option<i64>,
     /// Page size, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
 }
 

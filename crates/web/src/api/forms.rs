@@ -235,6 +235,7 @@ pub struct LedgerParams {
     #[param(value_type = String, format = Date, example = "2026-11-30")]
     pub to: Date,
     /// `pdf` (default), `xlsx` or `csv`.
+    #[param(pattern = "^(pdf|xlsx|csv)$")]
     pub format: Option<String>,
 }
 
@@ -250,7 +251,11 @@ pub struct LedgerParams {
     security(("bearer" = []), ("session" = [])),
     params(LedgerParams),
     responses(
-        (status = 200, description = "The ledger", content_type = "application/pdf"),
+        (status = 200, description = "The ledger, in the format asked for", content(
+            (Vec<u8> = "application/pdf"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (String = "text/csv"),
+        )),
         (status = 400, description = "Bad parameter, or a ledger too long to print", body = ErrorBody),
         (status = 403, description = "No `dossier.read` over this desk", body = ErrorBody),
         (status = 422, description = "Unknown agency, or a period over 366 days", body = ErrorBody),

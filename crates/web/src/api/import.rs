@@ -20,7 +20,7 @@ use crate::{
 #[into_params(parameter_in = Query)]
 pub struct ImportParams {
     /// Date the imported versions take effect (YYYY-MM-DD); default: now.
-    #[param(value_type = Option<String>, example = "2026-01-01")]
+    #[param(value_type = Option<String>, format = Date, example = "2026-01-01")]
     pub valid_from: Option<jiff::civil::Date>,
 }
 
@@ -62,6 +62,7 @@ pub struct ImportResult {
     request_body(content = String, content_type = "application/x-ndjson", description = "One procedure per line"),
     responses(
         (status = 200, description = "Imported (possibly with rejected lines)", body = ImportResult),
+        (status = 400, description = "An empty body, or a body that is not text", body = ErrorBody),
         (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "No `catalog.import` permission over the whole installation", body = ErrorBody),
         (status = 413, description = "Body larger than 1 MiB", body = ErrorBody),
@@ -76,6 +77,12 @@ pub async fn import_procedures(
     principal
         .require(&state, Permission::CatalogImport, Target::Installation)
         .await?;
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::bad_request(
+            "empty_body",
+            "Hãy gửi danh sách thủ tục: mỗi dòng một thủ tục dạng JSON.",
+        ));
+    }
     let now = state.clock.now();
     let reader: Box<dyn std::io::BufRead + Send> = Box::new(std::io::Cursor::new(body.to_vec()));
     let report = import(state.store.as_ref(), reader, params.valid_from, now, |_| {})

@@ -11,6 +11,7 @@ pub mod admin;
 pub mod agencies;
 pub mod auth;
 pub mod calendar;
+pub mod document;
 pub mod dossiers;
 pub mod forms;
 pub mod health;
@@ -74,11 +75,18 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 }
 
 /// The OpenAPI document as served at `/api/v1/openapi.json`, with each operation's access
-/// rule (`x-permission`) from [`crate::auth::routes`].
+/// rule (`x-permission`) from [`crate::auth::routes`], and the answers and parameter forms of
+/// [`document`].
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = router().1;
-    crate::auth::routes::annotate(&mut doc);
+    complete(&mut doc);
     doc
+}
+
+/// Completes the document the router produced (what [`openapi`] serves).
+pub fn complete(doc: &mut utoipa::openapi::OpenApi) {
+    crate::auth::routes::annotate(doc);
+    document::complete(doc);
 }
 
 /// Adds the document route to the API router.

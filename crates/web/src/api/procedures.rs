@@ -226,6 +226,7 @@ pub async fn list_procedures(
 #[into_params(parameter_in = Query)]
 pub struct VersionParams {
     /// A past version number; absent for the version in force.
+    #[param(minimum = 1)]
     pub version: Option<i32>,
 }
 

@@ -179,7 +179,29 @@ pub fn lookup(method: &Method, path: &str) -> Option<&'static RouteAccess> {
     } else {
         method.as_str()
     };
-    ROUTES.iter().find(|r| r.method == m && r.path == path)
+    lookup_declared(m, path)
+}
+
+/// The rule declared for `method` (as written in [`ROUTES`]) on the route pattern `path`.
+pub fn lookup_declared(method: &str, path: &str) -> Option<&'static RouteAccess> {
+    ROUTES.iter().find(|r| r.method == method && r.path == path)
+}
+
+/// Every operation of an OpenAPI document with its route pattern and method.
+pub fn operations(
+    doc: &mut utoipa::openapi::OpenApi,
+) -> impl Iterator<Item = (&str, &'static str, &mut utoipa::openapi::path::Operation)> {
+    doc.paths.paths.iter_mut().flat_map(|(path, item)| {
+        [
+            ("GET", item.get.as_mut()),
+            ("POST", item.post.as_mut()),
+            ("PUT", item.put.as_mut()),
+            ("PATCH", item.patch.as_mut()),
+            ("DELETE", item.delete.as_mut()),
+        ]
+        .into_iter()
+        .filter_map(move |(method, op)| op.map(|op| (path.as_str(), method, op)))
+    })
 }
 
 /// Writes each operation's rule into the OpenAPI document as `x-permission`, and declares the
@@ -189,24 +211,12 @@ pub fn annotate(doc: &mut utoipa::openapi::OpenApi) {
         extensions::ExtensionsBuilder,
         security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
     };
-    for (path, item) in &mut doc.paths.paths {
-        for (method, op) in [
-            ("GET", item.get.as_mut()),
-            ("POST", item.post.as_mut()),
-            ("PUT", item.put.as_mut()),
-            ("PATCH", item.patch.as_mut()),
-            ("DELETE", item.delete.as_mut()),
-        ] {
-            let Some(op) = op else { continue };
-            let label = ROUTES
-                .iter()
-                .find(|r| r.method == method && r.path == path)
-                .map_or("undeclared", |r| r.access.label());
-            let ext = ExtensionsBuilder::new().add("x-permission", label).build();
-            match &mut op.extensions {
-                Some(e) => e.merge(ext),
-                None => op.extensions = Some(ext),
-            }
+    for (path, method, op) in operations(doc) {
+        let label = lookup_declared(method, path).map_or("undeclared", |r| r.access.label());
+        let ext = ExtensionsBuilder::new().add("x-permission", label).build();
+        match &mut op.extensions {
+            Some(e) => e.merge(ext),
+            None => op.extensions = Some(ext),
         }
     }
     let components = doc.components.get_or_insert_with(Default::default);

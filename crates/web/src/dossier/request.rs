@@ -2,7 +2,7 @@
 //! (`applicant.citizen_id`, `components[1].files[0]`). The request types themselves are the
 //! service's ([`motcua_service::dossier::request`]).
 
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 pub use motcua_service::dossier::request::{ActionRequest, ComponentInput, SubmitRequest};
 use serde::de::DeserializeOwned;
 
@@ -10,31 +10,19 @@ use crate::error::ApiError;
 
 /// Parses a JSON body: 400 when it is not JSON, 422 naming the field when it does not fit.
 pub fn parse_json<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Result<T, ApiError> {
-    let json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            let v = v.trim().to_ascii_lowercase();
-            v == "application/json" || v.starts_with("application/json;")
-        });
-    if !json {
+    if !crate::extract::is_json(headers) {
         return Err(ApiError::bad_request(
             "unsupported_media_type",
             "Hãy gửi nội dung JSON với tiêu đề Content-Type: application/json.",
         ));
     }
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if inner.is_syntax() || inner.is_eof() {
-            ApiError::bad_request(
-                "invalid_body",
-                format!("Nội dung JSON không hợp lệ: {inner}"),
-            )
-        } else {
+    crate::extract::from_json(body).map_err(|e| match e {
+        crate::extract::JsonError::Syntax(e) => {
+            ApiError::bad_request("invalid_body", format!("Nội dung JSON không hợp lệ: {e}"))
+        }
+        crate::extract::JsonError::Data { path, error } => {
             let field = if path == "." { "body".to_owned() } else { path };
-            ApiError::invalid(field, inner.to_string())
+            ApiError::invalid(field, error.to_string())
         }
     })
 }
@@ -56,6 +44,8 @@ pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> 
 
 #[cfg(test)]
 mod tests {
+    use axum::http::header;
+
     use super::*;
 
     fn json_headers() -> HeaderMap {
