@@ -33,12 +33,12 @@ pub struct SearchParams {
     #[param(max_length = 300)]
     pub field: Option<String>,
     /// Only this implementing level: `ministry`, `province`, `commune`, `other`.
-    #[param(pattern = "^(ministry|province|commune|other)$")]
+    #[param(pattern = "^(ministry|province|commune|other)?$")]
     pub level: Option<String>,
     /// Only procedures offered by this agency (agency id, see `/api/v1/agencies`).
     pub agency: Option<String>,
     /// Only this online level: `FULL`, `PARTIAL`, `NONE`.
-    #[param(pattern = "^(FULL|PARTIAL|NONE)$")]
+    #[param(pattern = "^(FULL|PARTIAL|NONE)?$")]
     pub online: Option<String>,
     /// Page number, from 1.
     #[param(minimum = 1, maximum = 10000)]
@@ -89,7 +89,9 @@ impl SearchParams {
                 "Tham số field quá dài.",
             ));
         }
-        let level = match non_empty(&self.level) {
+        // Closed sets are matched exactly, as the API document states them (an empty value is
+        // no filter, as a form's "all" option sends it).
+        let level = match self.level.as_deref().filter(|l| !l.is_empty()) {
             None => None,
             Some(l) => Some(ImplementingLevel::from_slug(&l).ok_or_else(|| {
                 ApiError::bad_request(
@@ -98,14 +100,19 @@ impl SearchParams {
                 )
             })?),
         };
-        let online = match non_empty(&self.online) {
+        let online = match self.online.as_deref().filter(|o| !o.is_empty()) {
             None => None,
-            Some(o) => Some(OnlineLevel::parse(&o).ok_or_else(|| {
-                ApiError::bad_request(
-                    "invalid_parameter",
-                    "Tham số online phải là một trong: FULL, PARTIAL, NONE.",
-                )
-            })?),
+            Some(o) => Some(
+                OnlineLevel::ALL
+                    .into_iter()
+                    .find(|l| l.as_str() == o)
+                    .ok_or_else(|| {
+                        ApiError::bad_request(
+                            "invalid_parameter",
+                            "Tham số online phải là một trong: FULL, PARTIAL, NONE.",
+                        )
+                    })?,
+            ),
         };
         let agency = non_empty(&self.agency);
         if let Some(a) = &agency

@@ -118,6 +118,16 @@ fn constrain(path: &str, p: &mut Parameter) {
             );
         }
         (true, _) => s.pattern = Some(NO_CONTROLS_SEGMENT.to_owned()),
+        (false, "status") if path == "/api/v1/inbox" => {
+            let names = motcua_core::dossier::Status::ALL.map(|st| st.as_str());
+            s.enum_values = Some(
+                ["open", "all"]
+                    .into_iter()
+                    .chain(names)
+                    .map(Into::into)
+                    .collect(),
+            );
+        }
         (false, _) => s.pattern = Some(NO_CONTROLS.to_owned()),
     }
 }

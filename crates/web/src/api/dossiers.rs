@@ -257,9 +257,6 @@ pub struct InboxParams {
     /// Only this status (`submitted`, `processing`, `awaiting_supplement`, `done`, `returned`,
     /// `refused`, `withdrawn`, `stopped`), or `all`. Default: the open ones (submitted,
     /// processing, awaiting a supplement, done but not yet returned).
-    #[param(
-        pattern = "^(submitted|processing|awaiting_supplement|done|returned|refused|withdrawn|stopped|all)$"
-    )]
     pub status: Option<String>,
     /// Only dossiers due within this many working hours (more than 0, at most 2000).
     #[param(exclusive_minimum = 0, maximum = 2000)]
