@@ -93,7 +93,7 @@ impl SearchParams {
         // no filter, as a form's "all" option sends it).
         let level = match self.level.as_deref().filter(|l| !l.is_empty()) {
             None => None,
-            Some(l) => Some(ImplementingLevel::from_slug(&l).ok_or_else(|| {
+            Some(l) => Some(ImplementingLevel::from_slug(l).ok_or_else(|| {
                 ApiError::bad_request(
                     "invalid_parameter",
                     "Tham số level phải là một trong: ministry, province, commune, other.",
