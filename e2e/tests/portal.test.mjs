@@ -111,6 +111,18 @@ async function fillDraft(page, what) {
   return page.url().replace(/\/giay-to$/, "");
 }
 
+/** Presses a form's button that sends files. With JavaScript they go up by XMLHttpRequest, with
+ * a progress bar, and the answer replaces the page; waits until `ready` (a URL pattern or a
+ * locator) shows that the answer arrived. */
+async function sendFiles(page, name, ready) {
+  const sent = page.waitForRequest((r) => r.method() === "POST");
+  await page.getByRole("button", { name }).click();
+  assert.equal((await sent).resourceType(), "xhr", "files go up with a progress bar");
+  if (ready instanceof RegExp) await page.waitForURL(ready);
+  else await ready.waitFor();
+  await page.waitForLoadState();
+}
+
 /** The documents step: a missing document and a file that is no PDF are refused; then right. */
 async function documents(page, what) {
   await accessible(page, `${what}: documents`);
@@ -123,15 +135,13 @@ async function documents(page, what) {
   for (const no of await page.getByRole("radio", { name: "Không" }).all()) await no.check();
   const required = page.locator("section.doc:has(.tag.must) input[type=file]");
   await required.first().setInputFiles(join(dir, "not-a-pdf.pdf"));
-  await page.getByRole("button", { name: "Lưu và tiếp tục" }).click();
-  await page.waitForLoadState();
+  await sendFiles(page, "Lưu và tiếp tục", page.locator(".error-summary", { hasText: "not-a-pdf.pdf" }));
   assert.match(await page.locator(".error-summary").textContent(), /not-a-pdf\.pdf/);
   // Every document still needed gets the PDF.
   const needed = await page.locator("section.doc.invalid input[type=file]").all();
   assert.ok(needed.length >= 1, "a required document is marked");
   for (const input of needed) await input.setInputFiles(join(dir, "giay-chung-sinh.pdf"));
-  await page.getByRole("button", { name: "Lưu và tiếp tục" }).click();
-  await page.waitForLoadState();
+  await sendFiles(page, "Lưu và tiếp tục", /\/nhan-ket-qua$/);
   assert.match(page.url(), /\/nhan-ket-qua$/, `${what}: documents accepted`);
 }
 
@@ -197,8 +207,7 @@ for (const engine of ENGINES) {
       assert.match(await page.locator(".action-box.attention").textContent(), /Ảnh chụp mờ/);
       await accessible(page, `${what}: supplement asked`);
       await page.locator(".action-box.attention input[type=file]").first().setInputFiles(join(dir, "giay-chung-sinh.pdf"));
-      await page.getByRole("button", { name: "Gửi bổ sung" }).click();
-      await page.waitForLoadState();
+      await sendFiles(page, "Gửi bổ sung", page.locator("[role=status]", { hasText: "Đã gửi phần bổ sung" }));
       assert.match(await page.locator("[role=status]").first().textContent(), /Đã gửi phần bổ sung/);
       const after = await api(`/api/v1/dossiers/${encodeURIComponent(code)}`, { token: desk });
       // Before acceptance the dossier goes back to the desk's check; the supplement is recorded.
