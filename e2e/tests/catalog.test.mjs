@@ -28,6 +28,9 @@ for (const [name, device] of [["desktop", DESKTOP], ["phone", PHONE]]) {
 
     const first = page.locator("ol.results li, ul.results li").first().locator("h3 a");
     assert.equal((await first.textContent()).trim(), "Thủ tục đăng ký khai sinh");
+    // The first result is on the first screen, on a phone too (the filters come after).
+    const spot = await first.boundingBox();
+    assert.ok(spot && spot.y + spot.height <= device.viewport.height, `first result at ${JSON.stringify(spot)}`);
     await first.click();
     await page.waitForURL(/\/thu-tuc\/1\.001193$/);
     assert.equal((await page.locator("h1").textContent()).trim(), "Thủ tục đăng ký khai sinh");
