@@ -116,9 +116,17 @@ pub fn start_server(
                 Some(cfg) => cfg,
                 None => TestDb::for_engine(engine).await.keep().1,
             };
-            // SQLite: the database's own temporary directory; PostgreSQL: a new one.
-            let data_dir = match cfg.sqlite_path.parent() {
-                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            // SQLite: the database's own temporary directory. PostgreSQL: one directory per
+            // database, so nodes started on another's database share its maildir — any node's
+            // mail worker may deliver a mail from the shared outbox, and a test waiting in the
+            // first node's maildir must find it there.
+            let data_dir = match (cfg.sqlite_path.parent(), &cfg.postgres_url) {
+                (Some(p), _) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                (_, Some(url)) => {
+                    let name = url.rsplit('/').next().unwrap_or("db");
+                    let name = name.split('?').next().unwrap_or(name);
+                    std::env::temp_dir().join(format!("motcua-test-{name}"))
+                }
                 _ => tempfile::tempdir().unwrap().keep(),
             };
             let mut settings = test_settings(&cfg, data_dir.clone());
