@@ -82,3 +82,36 @@ fn documented_limits_are_the_enforced_ones() {
         "{submit}"
     );
 }
+
+/// The ranges the document states are the validators' own: a limit changed in the code and
+/// not in an attribute (or the other way round) fails here, not in a client.
+#[test]
+fn stated_ranges_are_the_validators() {
+    let doc = serde_json::to_value(motcua_web::api::openapi()).expect("serialisable");
+    let schema = |path: &str, name: &str| {
+        doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .and_then(|ps| ps.iter().find(|p| p["name"] == name))
+            .map(|p| p["schema"].clone())
+            .unwrap_or_else(|| panic!("{path} has no parameter {name}"))
+    };
+    use motcua_service::dossier::inbox;
+    use motcua_web::search;
+    assert_eq!(
+        schema("/api/v1/procedures", "page")["maximum"],
+        search::MAX_PAGE
+    );
+    assert_eq!(
+        schema("/api/v1/procedures", "limit")["maximum"],
+        search::MAX_LIMIT
+    );
+    assert_eq!(schema("/api/v1/inbox", "page")["maximum"], inbox::MAX_PAGE);
+    assert_eq!(
+        schema("/api/v1/inbox", "limit")["maximum"],
+        inbox::MAX_LIMIT
+    );
+    assert_eq!(
+        schema("/api/v1/inbox", "due_within_hours")["maximum"].as_f64(),
+        Some(inbox::MAX_DUE_WITHIN_HOURS)
+    );
+}

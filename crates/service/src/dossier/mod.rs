@@ -11,7 +11,7 @@
 mod act;
 pub mod drafts;
 mod files;
-mod inbox;
+pub mod inbox;
 mod ledger;
 mod lookup;
 pub mod notify;
