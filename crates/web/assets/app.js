@@ -86,6 +86,7 @@
       if (once) {
         if (once.getAttribute("aria-disabled") === "true") { e.preventDefault(); return; }
         once.setAttribute("aria-disabled", "true");
+        once.setAttribute("data-label", once.textContent);
         once.textContent = "Đang gửi…";
       }
     });
@@ -134,7 +135,11 @@
       };
       xhr.onerror = function () {
         box.hidden = true;
-        if (button) button.removeAttribute("aria-disabled");
+        // The button is pressable again, with its own words (data-once said "Đang gửi…").
+        if (button) {
+          button.removeAttribute("aria-disabled");
+          if (button.hasAttribute("data-label")) button.textContent = button.getAttribute("data-label");
+        }
         window.alert("Mất kết nối khi tải tệp lên. Các tệp chưa được lưu; hãy thử lại.");
       };
       xhr.send(new FormData(form));
