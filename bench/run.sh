@@ -90,6 +90,20 @@ for q in "receiver1 ward desk|$receiver|/api/v1/inbox" \
   IFS='|' read -r name tok path <<<"$q"
   TOKEN=$tok run "inbox: $name" -c8 -d10s -s bench/wrk/get.lua "$base$path"
 done
+# The officials' queue pages: every tab's count plus one page of rows per request.
+for q in "receiver1 queues (default tab)|$receiver|/mot-cua" \
+         "receiver1 all, by name|$receiver|/mot-cua?hang=tat-ca&q=nguyen+van" \
+         "receiver1 all, by ID number|$receiver|/mot-cua?hang=tat-ca&q=024090001234" \
+         "leader1 waiting approval|$leader|/mot-cua?hang=cho-phe-duyet" \
+         "leader1 overdue|$leader|/mot-cua?hang=qua-han" \
+         "leader1 returned, newest|$leader|/mot-cua?hang=da-tra&sap_xep=moi-nhat" \
+         "receiver2 province desk|$desk|/mot-cua?hang=cho-tiep-nhan" \
+         "control1 province, default|$control|/mot-cua" \
+         "control1 province, due soon|$control|/mot-cua?hang=sap-den-han"; do
+  IFS='|' read -r name tok path <<<"$q"
+  TOKEN=$tok run "page: $name" -c4 -d${QUEUE_DURATION:-8s} -s bench/wrk/get.lua "$base$path"
+done
+[[ -n ${ONLY_QUEUES:-} ]] && { stop; exit 0; }
 # The applicant's own list, page and API, with ~1,000 of the million dossiers theirs.
 TOKEN=$citizen run "my dossiers page, 1M" -c8 -d10s -s bench/wrk/get.lua "$base/ho-so-cua-toi"
 TOKEN=$citizen run "my dossiers API, 1M" -c8 -d10s -s bench/wrk/get.lua "$base/api/v1/me/dossiers"

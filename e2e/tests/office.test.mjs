@@ -104,6 +104,26 @@ for (const [name, device] of [["desktop", DESKTOP], ["phone", PHONE]]) {
     await page.waitForLoadState();
     assert.equal(await page.getByRole("link", { name: code }).count(), 1, "the dossier is waiting at the desk");
     if (SHOTS) await page.screenshot({ path: join(SHOTS, `office-queues-${width}.png`), fullPage: true });
+
+    // Found by the applicant's name typed without marks, then narrowed with the filters
+    // (keyboard only: the panel opens, a channel is chosen, Enter applies).
+    await page.getByLabel("Mã hồ sơ, tên hoặc số định danh người nộp").fill("nguyen script window");
+    await page.keyboard.press("Enter");
+    await page.waitForLoadState();
+    assert.equal(await page.getByRole("link", { name: code }).count(), 1, "found by name");
+    await page.locator("details.filters > summary").focus();
+    await page.keyboard.press("Enter");
+    await page.getByLabel("Kênh nộp").selectOption("desk");
+    await page.getByLabel("Sắp xếp").selectOption("moi-nhat");
+    await page.getByRole("button", { name: "Áp dụng" }).click();
+    await page.waitForLoadState();
+    assert.equal(await page.getByRole("link", { name: code }).count(), 0, "not a desk dossier");
+    assert.match(await page.locator(".result-count").textContent(), /Không tìm thấy/);
+    await accessible(page, `${name} filtered queue`);
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, `office-filters-${width}.png`), fullPage: true });
+    await page.getByLabel("Kênh nộp").selectOption("online");
+    await page.getByRole("button", { name: "Áp dụng" }).click();
+    await page.waitForLoadState();
     await page.getByRole("link", { name: code }).click();
     await page.waitForLoadState();
 
@@ -135,7 +155,7 @@ for (const [name, device] of [["desktop", DESKTOP], ["phone", PHONE]]) {
     const ward = async (username, steps) => {
       const context = await browser.newContext(device);
       const p = await signIn(context, username);
-      await p.getByLabel("Mở hồ sơ theo mã").fill(code);
+      await p.getByLabel("Mã hồ sơ, tên hoặc số định danh người nộp").fill(code);
       await p.keyboard.press("Enter");
       await p.waitForURL(/\/mot-cua\/ho-so\//);
       await steps(p);
@@ -151,8 +171,19 @@ for (const [name, device] of [["desktop", DESKTOP], ["phone", PHONE]]) {
       });
       await actOk(p, "Chuyển bước tiếp theo", name);
     });
-    await ward("leader1", async (p) => {
+    // The leader finds it in the approval queue, one click from the approval.
+    {
+      const context = await browser.newContext(device);
+      const p = await signIn(context, "leader1");
+      await p.getByRole("link", { name: /^Chờ phê duyệt/ }).click();
+      await p.waitForLoadState();
+      await accessible(p, `${name} approval queue`);
+      await p.getByRole("link", { name: code }).click();
+      await p.waitForLoadState();
       await actOk(p, "Phê duyệt, ký", name);
+      await context.close();
+    }
+    await ward("leader1", async (p) => {
       assert.match(await p.locator(".steps [aria-current=step]").textContent(), /./);
     });
   });

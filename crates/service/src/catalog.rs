@@ -163,6 +163,15 @@ impl Catalog {
         &self.fields
     }
 
+    /// The codes of the procedures in force in a field (empty when there is no such field).
+    pub fn procedures_in_field(&self, field: &str) -> Vec<String> {
+        self.procedures
+            .iter()
+            .filter(|p| p.procedure.field == field)
+            .map(|p| p.procedure.code.as_str().to_owned())
+            .collect()
+    }
+
     /// All agencies (current and expired), ordered by id.
     pub fn agencies(&self) -> &[Agency] {
         &self.agencies

@@ -210,14 +210,17 @@ impl Db {
                     .connect_with(base.read_only(true))
                     .await?;
                 let group = Some(crate::group::GroupCommit::start(write.clone()));
-                return Ok(Self {
+                let db = Self {
                     pools: Pools::Sqlite { read, write },
                     group,
-                });
+                };
+                crate::dossier::write::reproject(&db).await?;
+                return Ok(db);
             }
         };
         let db = Self { pools, group: None };
         db.migrate().await?;
+        crate::dossier::write::reproject(&db).await?;
         Ok(db)
     }
 

@@ -31,9 +31,9 @@ pub use calendar::{
 pub use catalog::{AgencyProcedure, CatalogStore, StoredProcedure, UpsertOutcome, VersionInfo};
 pub use db::{Db, DbConfig, Engine, SqliteDurability};
 pub use dossier::{
-    Accompanying, BuildDossier, Created, Creation, DossierStore, DossierSummary, FileMeta,
-    FileUsage, IdempotencyKey, InboxQuery, LookupSecrets, MAX_DESK_DOSSIERS, OwnedFile,
-    PublicStatus, SummaryPage,
+    Accompanying, ApplicantSearch, BuildDossier, Created, Creation, DossierStore, DossierSummary,
+    FileMeta, FileUsage, IdempotencyKey, InboxQuery, InboxSort, LookupSecrets, MAX_DESK_DOSSIERS,
+    OwnedFile, PublicStatus, SummaryPage,
 };
 pub use draft::{Draft, DraftStore};
 pub use error::{Conflict, Identifier, StoreError, StoreResult};

@@ -33,6 +33,14 @@ pub enum SubmissionChannel {
 }
 
 impl SubmissionChannel {
+    /// Every channel.
+    pub const ALL: [Self; 4] = [Self::Online, Self::Desk, Self::Postal, Self::NationalPortal];
+
+    /// Reads the stored form.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
     /// Stored form.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -34,6 +34,31 @@ pub enum StepKind {
 }
 
 impl StepKind {
+    /// Every kind, in process order.
+    pub const ALL: [Self; 5] = [
+        Self::Receive,
+        Self::Handle,
+        Self::Approve,
+        Self::Issue,
+        Self::Return,
+    ];
+
+    /// Stored form (as serialised).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Receive => "receive",
+            Self::Handle => "handle",
+            Self::Approve => "approve",
+            Self::Issue => "issue",
+            Self::Return => "return",
+        }
+    }
+
+    /// Reads the stored form.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
     /// Vietnamese label.
     pub fn label_vi(self) -> &'static str {
         match self {
@@ -268,6 +293,15 @@ impl Process {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn step_kinds_are_stored_as_serde_writes_them() {
+        for k in StepKind::ALL {
+            let json = serde_json::to_string(&k).unwrap();
+            assert_eq!(json.trim_matches('"'), k.as_str());
+            assert_eq!(StepKind::parse(k.as_str()), Some(k));
+        }
+    }
 
     #[test]
     fn the_default_is_valid_and_splits_the_limit() {

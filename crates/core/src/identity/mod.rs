@@ -31,6 +31,10 @@ pub use role::{ROLE_PERMISSIONS, Role, UnknownRole};
 /// The civil date in Vietnam (UTC+7, no daylight saving) at an instant: grant validity dates
 /// are Vietnamese calendar days.
 pub fn vietnam_date(at: jiff::Timestamp) -> jiff::civil::Date {
-    at.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7)))
-        .date()
+    at.to_zoned(vietnam_tz()).date()
+}
+
+/// Vietnam's time zone: UTC+7 all year.
+pub fn vietnam_tz() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::fixed(jiff::tz::offset(7))
 }

@@ -12,7 +12,7 @@ use crate::{
 };
 use motcua_core::identity::Role;
 
-async fn call(
+pub(crate) async fn call(
     s: &Server,
     method: Method,
     path: &str,

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::{
     Server,
-    dossier_api::{ok, submission, submit},
+    dossier_api::{call, ok, submission, submit},
     on_both,
     security::bearer,
     support::{Browser, api_token, official},
@@ -286,3 +286,176 @@ async fn the_workspace_lists_queues_and_acts_through_the_service(s: &Server) {
     );
 }
 on_both!(the_workspace_lists_queues_and_acts_through_the_service);
+
+/// The queues find a dossier by its applicant's name (without marks, from the family or the
+/// given name) or identity number, filter by channel and dates, and explain a bad filter;
+/// `GET /api/v1/inbox` answers the same filters.
+async fn the_queues_find_applicants_and_explain_bad_filters(s: &Server) {
+    let citizen = api_token(&s.base, "citizen1", None).await.0;
+    let mut body = submission(s, &citizen).await;
+    // Unique on a server other tests share.
+    let id = format!("0790{:08}", uuid::Uuid::now_v7().as_u128() % 100_000_000);
+    body["applicant"]["name"] = json!("Khúc Thừa Dụ");
+    body["applicant"]["citizen_id"] = json!(format!("{} {}", &id[..6], &id[6..]));
+    let (st, v) = call(s, Method::POST, "/api/v1/dossiers", &citizen, Some(body)).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    let code = v["code"].as_str().unwrap().to_owned();
+    let desk = Browser::fresh();
+    desk.login(s, "receiver1", motcua::demo::DEMO_PASSWORD)
+        .await;
+    let list = |query: &str| {
+        let desk = &desk;
+        let url = format!("{}/mot-cua?hang=tat-ca&{query}", s.base);
+        async move { desk.get(&url).await }
+    };
+    for q in ["q=khuc+thua", "q=D%E1%BB%A5", "q=KHUC", &format!("q={id}")] {
+        let r = list(q).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.body.contains(&format!(">{code}</a>")), "{q}: {}", r.body);
+    }
+    let r = list("q=thua+du").await;
+    assert!(
+        !r.body.contains(&format!(">{code}</a>")),
+        "a middle name is not a start"
+    );
+    let r = list("q=khuc&kenh=online").await;
+    assert!(r.body.contains(&format!(">{code}</a>")), "submitted online");
+    assert!(r.body.contains("đang lọc"), "the filters say they are on");
+    let r = list("q=khuc&kenh=desk").await;
+    assert!(!r.body.contains(&format!(">{code}</a>")));
+    assert!(r.body.contains("Không tìm thấy hồ sơ của"), "{}", r.body);
+    // Bad values are explained at their fields, and the rest of the page still works.
+    let r = list("kenh=fax&nop_tu=2026-13-01&don_vi=bn.stp&gio=7&linh_vuc=Kh%C3%B4ng").await;
+    assert_eq!(r.status, StatusCode::OK);
+    for field in ["kenh", "nop_tu", "don_vi", "gio", "linh_vuc"] {
+        assert!(
+            r.body.contains(&format!("href=\"#{field}\"")),
+            "{field}: {}",
+            r.body
+        );
+    }
+    let r = list("nop_tu=2026-12-02&nop_den=2026-12-01").await;
+    assert!(
+        r.body.contains("href=\"#nop_den\""),
+        "an end before its start"
+    );
+
+    // The API takes the same filters.
+    let tok = api_token(&s.base, "receiver1", None).await.0;
+    let (st, v) = call(
+        s,
+        Method::GET,
+        "/api/v1/inbox?status=all&applicant=khuc%20thua&channel=online&sort=newest",
+        &tok,
+        None,
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert!(
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["code"] == code.as_str()),
+        "{v}"
+    );
+    let (st, v) = call(
+        s,
+        Method::GET,
+        &format!("/api/v1/inbox?status=all&applicant={id}&submitted_to=2000-01-01"),
+        &tok,
+        None,
+    )
+    .await;
+    assert_eq!((st, v["total"].as_i64()), (StatusCode::OK, Some(0)), "{v}");
+    let (st, v) = call(s, Method::GET, "/api/v1/inbox?field=Kh%C3%B4ng", &tok, None).await;
+    assert_eq!(
+        (st, v["total"].as_i64()),
+        (StatusCode::OK, Some(0)),
+        "an unknown field holds nothing"
+    );
+    for bad in [
+        "channel=fax",
+        "sort=random",
+        "step=sign",
+        "submitted_from=2026-13-01",
+    ] {
+        let (st, v) = call(s, Method::GET, &format!("/api/v1/inbox?{bad}"), &tok, None).await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{bad}: {v}");
+    }
+}
+on_both!(the_queues_find_applicants_and_explain_bad_filters);
+
+/// Several dossiers ticked in a queue move on with one press; each is decided by the service
+/// as if forwarded from its screen, and what could not move is listed with the reason.
+async fn a_desk_forwards_several_dossiers_at_once(s: &Server) {
+    let citizen = api_token(&s.base, "citizen1", None).await.0;
+    let tok = api_token(&s.base, "receiver1", None).await.0;
+    let mut codes = Vec::new();
+    for _ in 0..2 {
+        let code = submit(s, &citizen).await;
+        let (st, v) = call(
+            s,
+            Method::POST,
+            &format!("/api/v1/dossiers/{code}/actions/accept"),
+            &tok,
+            None,
+        )
+        .await;
+        assert_eq!(st, StatusCode::OK, "{v}");
+        codes.push(code);
+    }
+    // One not yet accepted: the desk cannot forward it.
+    let waiting = submit(s, &citizen).await;
+    let desk = Browser::fresh();
+    desk.login(s, "receiver1", motcua::demo::DEMO_PASSWORD)
+        .await;
+    let queue = desk
+        .get(&format!("{}/mot-cua?hang=dang-xu-ly", s.base))
+        .await;
+    assert!(
+        queue
+            .body
+            .contains(&format!("name=\"ho_so\" value=\"{}\"", codes[0])),
+        "the rows can be ticked: {}",
+        queue.body
+    );
+    let r = desk
+        .post_form(
+            &format!("{}/mot-cua/chuyen-buoc", s.base),
+            &[
+                ("csrf", &queue.csrf()),
+                ("hang", "dang-xu-ly"),
+                ("ho_so", &codes[0]),
+                ("ho_so", &codes[1]),
+                ("ho_so", &codes[1]),
+                ("ho_so", &waiting),
+                ("ho_so", "not-a-code"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("Đã chuyển bước 2 hồ sơ"), "{}", r.body);
+    assert!(r.body.contains("Không chuyển được 2 hồ sơ"), "{}", r.body);
+    assert!(r.body.contains(&format!(">{waiting}</a>:")), "{}", r.body);
+    for code in &codes {
+        let (_, v) = call(
+            s,
+            Method::GET,
+            &format!("/api/v1/dossiers/{code}"),
+            &tok,
+            None,
+        )
+        .await;
+        assert_eq!(v["dossier"]["step"], 1, "{code} moved on: {v}");
+    }
+    // Without the form token nothing moves.
+    let r = desk
+        .post_form(
+            &format!("{}/mot-cua/chuyen-buoc", s.base),
+            &[("hang", "dang-xu-ly"), ("ho_so", &waiting)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+on_both!(a_desk_forwards_several_dossiers_at_once);

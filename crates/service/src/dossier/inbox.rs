@@ -1,9 +1,13 @@
 //! The officer inbox: dossiers at the agencies where the actor holds `dossier.read` (the
 //! permission filter runs inside the query), in the order they need attention.
 
-use jiff::Timestamp;
-use motcua_core::{catalog::TimeUnit, dossier::Status, identity::Permission};
-use motcua_store::{InboxQuery, SummaryPage};
+use jiff::{Timestamp, civil::Date};
+use motcua_core::{
+    catalog::TimeUnit,
+    dossier::{Status, StepKind, SubmissionChannel},
+    identity::Permission,
+};
+use motcua_store::{ApplicantSearch, InboxQuery, InboxSort, SummaryPage};
 
 use super::{DossierDeps, DossierService};
 use crate::{
@@ -58,6 +62,20 @@ pub struct InboxFilter {
     pub overdue: bool,
     /// Only this procedure.
     pub procedure: Option<String>,
+    /// Only procedures of this field of the catalog.
+    pub field: Option<String>,
+    /// An applicant's name (the start of the full or the given name) or identity number.
+    pub applicant: Option<String>,
+    /// Only dossiers that arrived by this channel.
+    pub channel: Option<SubmissionChannel>,
+    /// Only dossiers at a step of this kind (waiting for approval, for the result's issue).
+    pub step_kind: Option<StepKind>,
+    /// Only dossiers submitted on these days (Vietnam time, both ends included).
+    pub submitted_on: (Option<Date>, Option<Date>),
+    /// Only dossiers whose appointment falls on these days (both ends included).
+    pub due_on: (Option<Date>, Option<Date>),
+    /// The order.
+    pub sort: InboxSort,
     /// Page, from 1.
     pub page: i64,
     /// Page size, 1–100.
@@ -79,6 +97,28 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
         now: Timestamp,
         f: &InboxFilter,
     ) -> ServiceResult<SummaryPage> {
+        let q = self.inbox_query(actor, now, f)?;
+        Ok(self.store.inbox(&q).await?)
+    }
+
+    /// How many dossiers of the actor's inbox match `f` (its paging ignored).
+    pub async fn inbox_count(
+        &self,
+        actor: &Actor,
+        now: Timestamp,
+        f: &InboxFilter,
+    ) -> ServiceResult<i64> {
+        let q = self.inbox_query(actor, now, f)?;
+        Ok(self.store.inbox_count(&q).await?)
+    }
+
+    /// The store query of `f`, inside the actor's `dossier.read` scope.
+    fn inbox_query(
+        &self,
+        actor: &Actor,
+        now: Timestamp,
+        f: &InboxFilter,
+    ) -> ServiceResult<InboxQuery> {
         if !(1..=MAX_LIMIT).contains(&f.limit) {
             return Err(ServiceError::bad_request(
                 "invalid_parameter",
@@ -120,6 +160,11 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
             }
         }
         open_only &= statuses.is_empty();
+        // A field the catalog does not have holds no procedure, so nothing matches.
+        let procedures = f
+            .field
+            .as_ref()
+            .map(|field| self.catalog.get().procedures_in_field(field));
         let q = InboxQuery {
             scope: actor.scope(self.catalog.get().hierarchy(), now, Permission::DossierRead),
             assignee: if f.mine {
@@ -132,9 +177,30 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
             statuses,
             due_before,
             procedure: f.procedure.clone(),
+            procedures,
+            applicant: f.applicant.as_deref().and_then(ApplicantSearch::from_text),
+            channel: f.channel,
+            step_kind: f.step_kind,
+            submitted: days(f.submitted_on),
+            due: days(f.due_on),
+            sort: f.sort,
             limit: f.limit,
             offset: (f.page - 1) * f.limit,
         };
-        Ok(self.store.inbox(&q).await?)
+        Ok(q)
     }
+}
+
+/// Days `[first, last]` of Vietnam time as the instants `[start of first, start of the day
+/// after last)`. A day beyond the instants the clock can name bounds nothing.
+fn days((first, last): (Option<Date>, Option<Date>)) -> (Option<Timestamp>, Option<Timestamp>) {
+    let start = |d: Date| {
+        d.to_zoned(motcua_core::identity::vietnam_tz())
+            .ok()
+            .map(|z| z.timestamp())
+    };
+    (
+        first.and_then(start),
+        last.and_then(|d| d.tomorrow().ok()).and_then(start),
+    )
 }

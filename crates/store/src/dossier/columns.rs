@@ -12,7 +12,7 @@ use motcua_core::dossier::{Dossier, Status};
 use crate::{codec::DbTime, error::StoreResult};
 
 /// The projected columns, in binding order. `id` is first: the update sets every other one.
-pub(crate) const NAMES: [&str; 25] = [
+pub(crate) const NAMES: [&str; 31] = [
     "id",
     "code",
     "procedure_code",
@@ -38,7 +38,17 @@ pub(crate) const NAMES: [&str; 25] = [
     "phone_tail",
     "id_tail",
     "result_file_id",
+    "projection",
+    "applicant_key",
+    "given_key",
+    "applicant_ident",
+    "channel",
+    "step_kind",
 ];
+
+/// The version of this projection. Rows written by an older one are projected again from
+/// their body when the store opens ([`super::reproject`]); raise it with every new column.
+pub(crate) const PROJECTION: i64 = 1;
 
 /// A dossier as its row: the projections plus the versioned body.
 #[derive(Debug)]
@@ -68,6 +78,25 @@ pub(crate) struct Columns {
     pub phone_tail: Option<String>,
     pub id_tail: Option<String>,
     pub result_file_id: Option<String>,
+    pub projection: i64,
+    pub applicant_key: String,
+    pub given_key: String,
+    pub applicant_ident: Option<String>,
+    pub channel: &'static str,
+    pub step_kind: Option<&'static str>,
+}
+
+/// An identifier as the inbox searches it: its letters and digits, upper case.
+pub(crate) fn ident_key(s: &str) -> String {
+    s.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// The folded name from its last word on: the given name, which officials also search by.
+pub(crate) fn given_key(folded: &str) -> &str {
+    folded.rsplit(' ').next().unwrap_or(folded)
 }
 
 /// The last four digits of an identifier (what the public lookup may ask for).
@@ -79,6 +108,21 @@ fn tail(s: Option<&str>) -> Option<String> {
 impl Columns {
     /// The row of `d`, last changed at `updated_at`.
     pub fn of(d: &Dossier, updated_at: Timestamp) -> StoreResult<Self> {
+        // The identifier the applicant is known by: an organisation's tax code, a person's
+        // identity number.
+        let ident = match d.applicant.kind {
+            motcua_core::dossier::ApplicantKind::Organisation => d
+                .applicant
+                .tax_code
+                .as_deref()
+                .or(d.applicant.citizen_id.as_deref()),
+            motcua_core::dossier::ApplicantKind::Individual => d
+                .applicant
+                .citizen_id
+                .as_deref()
+                .or(d.applicant.tax_code.as_deref()),
+        };
+        let applicant_key = motcua_core::text::fold(&d.applicant.name);
         Ok(Self {
             id: d.id.clone(),
             code: d.code.as_str().to_owned(),
@@ -103,25 +147,20 @@ impl Columns {
             body: super::body::encode(d)?,
             lookup_key: (!d.lookup_key.is_empty()).then(|| d.lookup_key.clone()),
             phone_tail: tail(d.applicant.phone.as_deref()),
-            // The identifier the applicant is known by: an organisation's tax code, a
-            // person's identity number.
-            id_tail: tail(match d.applicant.kind {
-                motcua_core::dossier::ApplicantKind::Organisation => d
-                    .applicant
-                    .tax_code
-                    .as_deref()
-                    .or(d.applicant.citizen_id.as_deref()),
-                motcua_core::dossier::ApplicantKind::Individual => d
-                    .applicant
-                    .citizen_id
-                    .as_deref()
-                    .or(d.applicant.tax_code.as_deref()),
-            }),
+            id_tail: tail(ident),
             result_file_id: d
                 .result
                 .as_ref()
                 .and_then(|r| r.file.as_ref())
                 .map(|f| f.id.clone()),
+            projection: PROJECTION,
+            given_key: given_key(&applicant_key).to_owned(),
+            applicant_key,
+            applicant_ident: ident.map(ident_key).filter(|k| !k.is_empty()),
+            channel: d.channel.as_str(),
+            step_kind: (d.status == Status::Processing)
+                .then(|| d.current_step().map(|s| s.kind.as_str()))
+                .flatten(),
         })
     }
 }
@@ -155,6 +194,12 @@ macro_rules! bind_columns {
             .bind(&c.phone_tail)
             .bind(&c.id_tail)
             .bind(&c.result_file_id)
+            .bind(c.projection)
+            .bind(&c.applicant_key)
+            .bind(&c.given_key)
+            .bind(&c.applicant_ident)
+            .bind(c.channel)
+            .bind(c.step_kind)
     }};
 }
 pub(crate) use bind_columns;

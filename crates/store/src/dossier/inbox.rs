@@ -4,7 +4,7 @@
 use sqlx::QueryBuilder;
 
 use super::{
-    DossierSummary, InboxQuery, SummaryPage,
+    ApplicantSearch, DossierSummary, InboxQuery, InboxSort, SummaryPage,
     read::{SUMMARY_COLUMNS, SummaryRow},
 };
 use crate::{
@@ -20,24 +20,25 @@ const WIDE_SCOPE: usize = 32;
 pub(super) async fn inbox(db: &Db, q: &InboxQuery) -> StoreResult<SummaryPage> {
     let limit = q.limit.clamp(1, 200);
     let offset = q.offset.max(0);
-    let (rows, total): (Vec<SummaryRow>, i64) = on_pool!(db, read, |p, e| {
+    let rows: Vec<SummaryRow> = on_pool!(db, read, |p, e| {
         let mut qb = QueryBuilder::new(format!("SELECT {SUMMARY_COLUMNS} FROM dossiers WHERE "));
         push_inbox_filters(&mut qb, q, e, false);
-        qb.push(" ORDER BY queue_at, code LIMIT ")
-            .push_bind(limit)
-            .push(" OFFSET ")
-            .push_bind(offset);
+        qb.push(match q.sort {
+            InboxSort::Attention => " ORDER BY queue_at, code LIMIT ",
+            InboxSort::Newest => " ORDER BY submitted_at DESC, code DESC LIMIT ",
+            InboxSort::Oldest => " ORDER BY submitted_at, code LIMIT ",
+        })
+        .push_bind(limit)
+        .push(" OFFSET ")
+        .push_bind(offset);
         let rows: Vec<SummaryRow> = qb.build_query_as().fetch_all(p).await?;
-        let total = if offset == 0 && (rows.len() as i64) < limit {
-            rows.len() as i64
-        } else {
-            let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM dossiers WHERE ");
-            push_inbox_filters(&mut qb, q, e, true);
-            let (n,): (i64,) = qb.build_query_as().fetch_one(p).await?;
-            n
-        };
-        (rows, total)
+        rows
     });
+    let total = if offset == 0 && (rows.len() as i64) < limit {
+        rows.len() as i64
+    } else {
+        count(db, q).await?
+    };
     Ok(SummaryPage {
         items: rows
             .into_iter()
@@ -45,6 +46,16 @@ pub(super) async fn inbox(db: &Db, q: &InboxQuery) -> StoreResult<SummaryPage> {
             .collect::<StoreResult<_>>()?,
         total,
     })
+}
+
+/// How many dossiers match the inbox filters (the paging is ignored).
+pub(super) async fn count(db: &Db, q: &InboxQuery) -> StoreResult<i64> {
+    let (n,): (i64,) = on_pool!(db, read, |p, e| {
+        let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM dossiers WHERE ");
+        push_inbox_filters(&mut qb, q, e, true);
+        qb.build_query_as().fetch_one(p).await?
+    });
+    Ok(n)
 }
 
 /// The inbox conditions; `counting` keeps the agency indexes usable (a count over a wide scope
@@ -98,5 +109,89 @@ fn push_inbox_filters<DB>(
     }
     if let Some(p) = &q.procedure {
         qb.push(" AND procedure_code = ").push_bind(p.clone());
+    }
+    match &q.procedures {
+        Some(codes) if codes.is_empty() => {
+            qb.push(" AND 1 = 0");
+        }
+        Some(codes) => {
+            qb.push(" AND procedure_code IN (");
+            let mut list = qb.separated(", ");
+            for p in codes {
+                list.push_bind(p.clone());
+            }
+            qb.push(")");
+        }
+        None => {}
+    }
+    match &q.applicant {
+        Some(ApplicantSearch::Name(prefix)) if !prefix.is_empty() => {
+            // A prefix as a range, so both engines seek the (agency, key) indexes (the keys
+            // are ASCII and compared bytewise: BINARY on SQLite, "C" on PostgreSQL).
+            let hi = prefix_end(prefix);
+            qb.push(" AND (applicant_key >= ")
+                .push_bind(prefix.clone())
+                .push(" AND applicant_key < ")
+                .push_bind(hi.clone())
+                .push(" OR given_key >= ")
+                .push_bind(prefix.clone())
+                .push(" AND given_key < ")
+                .push_bind(hi)
+                .push(")");
+        }
+        Some(ApplicantSearch::Ident(id)) => {
+            qb.push(" AND applicant_ident = ").push_bind(id.clone());
+        }
+        _ => {}
+    }
+    if let Some(c) = q.channel {
+        qb.push(" AND channel = ").push_bind(c.as_str().to_owned());
+    }
+    if let Some(k) = q.step_kind {
+        qb.push(" AND step_kind = ")
+            .push_bind(k.as_str().to_owned());
+    }
+    for (col, (from, to)) in [("submitted_at", q.submitted), ("due_at", q.due)] {
+        if let Some(t) = from {
+            qb.push(format!(" AND {col} >= ")).push_bind(DbTime(t));
+        }
+        if let Some(t) = to {
+            qb.push(format!(" AND {col} < ")).push_bind(DbTime(t));
+        }
+    }
+}
+
+/// The smallest string above every string that starts with `prefix` (its last character
+/// raised by one), for a prefix match as a range.
+fn prefix_end(prefix: &str) -> String {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        if let Some(next) = char::from_u32(u32::from(last) + 1) {
+            chars.push(next);
+            return chars.into_iter().collect();
+        }
+    }
+    // Never for folded keys, which are ASCII.
+    format!("{prefix}{}", char::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefix_end;
+
+    #[test]
+    fn a_prefix_range_holds_exactly_what_starts_with_it() {
+        let hi = prefix_end("nguyen van");
+        assert_eq!(hi, "nguyen vao");
+        for inside in ["nguyen van", "nguyen van an", "nguyen vanh"] {
+            assert!(inside >= "nguyen van" && inside < hi.as_str(), "{inside}");
+        }
+        for outside in ["nguyen va", "nguyen vao", "nguyen vb", "tran van"] {
+            assert!(
+                !(outside >= "nguyen van" && outside < hi.as_str()),
+                "{outside}"
+            );
+        }
+        assert_eq!(prefix_end("an9"), "an:");
     }
 }

@@ -16,7 +16,9 @@ use async_trait::async_trait;
 use jiff::{Timestamp, civil::Date};
 use motcua_core::{
     audit::AuditEvent,
-    dossier::{Dossier, DossierCode, HistoryEntry, ProcessTemplate, Status},
+    dossier::{
+        Dossier, DossierCode, HistoryEntry, ProcessTemplate, Status, StepKind, SubmissionChannel,
+    },
     identity::Scope,
 };
 
@@ -158,10 +160,63 @@ pub struct InboxQuery {
     pub due_before: Option<Timestamp>,
     /// Only this procedure.
     pub procedure: Option<String>,
+    /// Only one of these procedures (a field of the catalog); `None`: any, an empty list:
+    /// none (a field without procedures).
+    pub procedures: Option<Vec<String>>,
+    /// Only dossiers whose applicant this is.
+    pub applicant: Option<ApplicantSearch>,
+    /// Only dossiers that arrived by this channel.
+    pub channel: Option<SubmissionChannel>,
+    /// Only dossiers in process at a step of this kind (approval, issuing…).
+    pub step_kind: Option<StepKind>,
+    /// Only dossiers submitted in `[from, to)`.
+    pub submitted: (Option<Timestamp>, Option<Timestamp>),
+    /// Only dossiers whose legal due (appointment) is in `[from, to)`.
+    pub due: (Option<Timestamp>, Option<Timestamp>),
+    /// The order.
+    pub sort: InboxSort,
     /// Page size.
     pub limit: i64,
     /// Rows to skip.
     pub offset: i64,
+}
+
+/// Who an official looks for in the inbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApplicantSearch {
+    /// A name, folded (`motcua_core::text::fold`): matches the start of the full name or of
+    /// the given name.
+    Name(String),
+    /// An identity number or tax code, as its letters and digits: matches exactly.
+    Ident(String),
+}
+
+impl ApplicantSearch {
+    /// What an official typed: with a digit in it, an identity number or tax code (spaces and
+    /// dashes ignored); otherwise a name. `None` when nothing searchable is left.
+    pub fn from_text(text: &str) -> Option<Self> {
+        let search = if text.chars().any(|c| c.is_ascii_digit()) {
+            Self::Ident(columns::ident_key(text))
+        } else {
+            Self::Name(motcua_core::text::fold(text))
+        };
+        match &search {
+            Self::Name(s) | Self::Ident(s) if s.is_empty() => None,
+            _ => Some(search),
+        }
+    }
+}
+
+/// The orders of an inbox page; every one ends with the code, so pages never overlap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InboxSort {
+    /// What needs attention first (the legal due, else the intake deadline).
+    #[default]
+    Attention,
+    /// Most recently submitted first.
+    Newest,
+    /// Earliest submitted first.
+    Oldest,
 }
 
 /// A page of summaries with the total count.
@@ -250,6 +305,9 @@ pub trait DossierStore: Send + Sync {
 
     /// The officer inbox.
     async fn inbox(&self, query: &InboxQuery) -> StoreResult<SummaryPage>;
+
+    /// How many dossiers the inbox query matches (its paging ignored): a queue's count.
+    async fn inbox_count(&self, query: &InboxQuery) -> StoreResult<i64>;
 
     /// An applicant's own dossiers, newest first.
     async fn owned_dossiers(&self, owner_id: &str, limit: i64) -> StoreResult<Vec<DossierSummary>>;
@@ -359,6 +417,10 @@ impl DossierStore for Db {
 
     async fn inbox(&self, q: &InboxQuery) -> StoreResult<SummaryPage> {
         inbox::inbox(self, q).await
+    }
+
+    async fn inbox_count(&self, q: &InboxQuery) -> StoreResult<i64> {
+        inbox::count(self, q).await
     }
 
     async fn owned_dossiers(&self, owner_id: &str, limit: i64) -> StoreResult<Vec<DossierSummary>> {

@@ -6,6 +6,7 @@ use motcua_core::dossier::{Dossier, DossierCode};
 
 use super::{Accompanying, BuildDossier, Created, IdempotencyKey};
 use crate::{
+    codec::DbTime,
     db::{Db, dialect, on_pool, with_tx},
     error::{Conflict, StoreError, StoreResult},
 };
@@ -309,4 +310,140 @@ pub(super) async fn reserve_codes(db: &Db, prefix: &str, day: Date, n: u32) -> S
         .await?
     });
     u32::try_from(last - i64::from(n) + 1).map_err(|_| StoreError::Corrupt("sequence".into()))
+}
+
+/// Rows projected again per transaction by [`reproject`].
+const REPROJECT_BATCH: i64 = 500;
+
+/// Projects again, from their bodies, the rows an older release wrote (`projection` below
+/// [`super::columns::PROJECTION`]): a new column such as the folded applicant name cannot be
+/// filled by SQL alone. Runs when the store opens, in batches, each its own transaction, so an
+/// interrupted start resumes where it stopped. Leaves `updated_at` and the revision as they
+/// were: nothing about the dossier changed. Returns how many rows it rewrote.
+pub(crate) async fn reproject(db: &Db) -> StoreResult<u64> {
+    let mut done = 0u64;
+    loop {
+        let n = with_tx!(db, |tx, _e| {
+            let rows: Vec<(String, DbTime, i64)> = sqlx::query_as(
+                "SELECT body, updated_at, revision FROM dossiers WHERE projection < $1 LIMIT $2",
+            )
+            .bind(super::columns::PROJECTION)
+            .bind(REPROJECT_BATCH)
+            .fetch_all(&mut *tx)
+            .await?;
+            for (body, updated_at, revision) in &rows {
+                let d = super::body::decode(body)?;
+                let cols = super::columns::Columns::of(&d, updated_at.0)?;
+                super::columns::bind_columns!(
+                    sqlx::query(sqlx::AssertSqlSafe(super::columns::UPDATE.as_str())),
+                    &cols
+                )
+                .bind(*revision)
+                .execute(&mut *tx)
+                .await?;
+            }
+            rows.len()
+        });
+        done += n as u64;
+        if (n as i64) < REPROJECT_BATCH {
+            return Ok(done);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+
+    use motcua_core::dossier::{Dossier, DossierCode, SubmissionChannel};
+
+    use crate::{
+        DossierStore, InboxQuery, InboxSort,
+        dossier::ApplicantSearch,
+        testkit::{TestDb, pg_url},
+    };
+
+    /// A row an older release wrote (the new projections empty, `projection = 0`) is
+    /// projected again from its body when the store opens, leaving its revision and
+    /// last-change instant alone.
+    async fn older_rows_are_projected_again(t: TestDb) {
+        let at: jiff::Timestamp = "2026-11-25T08:00:00+07:00".parse().unwrap();
+        let code = DossierCode::new(
+            "000.01.50.H06",
+            at.to_zoned(jiff::tz::TimeZone::UTC).date(),
+            1,
+        )
+        .unwrap();
+        let mut s = motcua_core::testkit::submission("d-old", "bn.a", at);
+        s.applicant.name = "Nguyễn Thị Hoà".into();
+        s.channel = SubmissionChannel::Postal;
+        t.db.insert_dossiers(&[Dossier::submitted(s, code)])
+            .await
+            .unwrap();
+        crate::db::on_pool!(t.db, write, |p, _e| {
+            sqlx::query(
+                "UPDATE dossiers SET projection = 0, applicant_key = NULL, given_key = NULL, \
+                 applicant_ident = NULL, channel = NULL, step_kind = NULL",
+            )
+            .execute(p)
+            .await
+            .unwrap();
+        });
+        let search = |text: &str| InboxQuery {
+            scope: motcua_core::identity::Scope {
+                agencies: ["bn.a".to_owned()].into(),
+                by_procedure: Default::default(),
+            },
+            applicant: ApplicantSearch::from_text(text),
+            sort: InboxSort::Newest,
+            limit: 10,
+            ..InboxQuery::default()
+        };
+        assert_eq!(
+            t.db.inbox(&search("hoa")).await.unwrap().total,
+            0,
+            "emptied"
+        );
+        let before = sqlx_row(&t).await;
+
+        let reopened = crate::Db::connect(&t.config).await.unwrap();
+        assert_eq!(
+            super::reproject(&reopened).await.unwrap(),
+            0,
+            "done at connect"
+        );
+        for text in ["hoa", "Nguyễn Thị", "024090001234"] {
+            assert_eq!(
+                reopened.inbox(&search(text)).await.unwrap().total,
+                1,
+                "{text}"
+            );
+        }
+        let mut q = search("hoa");
+        q.channel = Some(SubmissionChannel::Postal);
+        assert_eq!(reopened.inbox(&q).await.unwrap().total, 1);
+        assert_eq!(sqlx_row(&t).await, before, "revision and updated_at kept");
+    }
+
+    async fn sqlx_row(t: &TestDb) -> (i64, jiff::Timestamp) {
+        let db = crate::Db::connect(&t.config).await.unwrap();
+        let (revision, at): (i64, crate::codec::DbTime) = crate::db::on_pool!(db, read, |p, _e| {
+            sqlx::query_as("SELECT revision, updated_at FROM dossiers")
+                .fetch_one(p)
+                .await
+                .unwrap()
+        });
+        (revision, at.0)
+    }
+
+    #[tokio::test]
+    async fn older_rows_are_projected_again_on_sqlite() {
+        older_rows_are_projected_again(TestDb::sqlite().await).await;
+    }
+
+    #[tokio::test]
+    async fn older_rows_are_projected_again_on_postgres() {
+        if pg_url().is_some() {
+            older_rows_are_projected_again(TestDb::postgres().await).await;
+        }
+    }
 }

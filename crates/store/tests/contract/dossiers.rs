@@ -17,16 +17,16 @@ use motcua_core::{
     dossier::{
         Answer, Apology, ApplicantKind, Component, Consultation, Dossier, DossierCode, FeeLine,
         FileRef, HistoryEntry, IssuedResult, Notice, Person, ProcessTemplate, Representative,
-        ReturnMethod, ReturnPlace, Status, StepAgency, StepRecord, SubmissionChannel,
+        ReturnMethod, ReturnPlace, Status, StepAgency, StepKind, StepRecord, SubmissionChannel,
         SupplementItem, SupplementRequest,
     },
     identity::{Role, Scope},
     testkit,
 };
 use motcua_store::{
-    Accompanying, AuditFilter, AuditStore, BuildDossier, Conflict, Created, Creation, Db,
-    DossierStore, DossierSummary, FileMeta, IdempotencyKey, InboxQuery, LookupSecrets, NewMail,
-    OutboxStore, PublicStatus, StoreError,
+    Accompanying, ApplicantSearch, AuditFilter, AuditStore, BuildDossier, Conflict, Created,
+    Creation, Db, DossierStore, DossierSummary, FileMeta, IdempotencyKey, InboxQuery, InboxSort,
+    LookupSecrets, NewMail, OutboxStore, PublicStatus, StoreError, SummaryPage,
 };
 
 use crate::{at, contract};
@@ -871,6 +871,21 @@ type FixtureRow = (
 );
 
 /// Ten dossiers at three agencies; returned in creation order.
+/// The fixture's applicants: shared family names, a shared given name, marks in both
+/// spellings of a tone ("Hoà"/"Hòa").
+const NAMES: [&str; 10] = [
+    "Nguyễn Văn An",
+    "Trần Thị Bích",
+    "Nguyễn Thị Anh",
+    "Lê Văn An",
+    "Phạm Minh Châu",
+    "Nguyễn Văn Bình",
+    "Đặng Thu Hương",
+    "Vũ Hoà",
+    "Công ty TNHH Hòa Phát",
+    "Nguyễn  VĂN  an",
+];
+
 async fn inbox_fixture(db: &Db) -> Vec<Dossier> {
     let rows: [FixtureRow; 10] = [
         (
@@ -951,12 +966,20 @@ async fn inbox_fixture(db: &Db) -> Vec<Dossier> {
             d.procedure = procedure(proc_);
             d.status = status;
             d.owner_id = Some(format!("owner-{}", i % 3));
-            d.applicant.name = format!("Người nộp {i}");
+            d.applicant.name = NAMES[i].to_owned();
+            // Written as people type them: spaced, dashed, or not at all.
+            d.applicant.citizen_id = (i % 4 != 3).then(|| format!("0012 0300 {i:04}"));
+            d.channel = [
+                SubmissionChannel::Online,
+                SubmissionChannel::Desk,
+                SubmissionChannel::Postal,
+            ][i % 3];
             d.assignee = assignee.map(person);
             d.due.legal = due.map(at);
             if status != Status::Submitted {
                 d.accepted_at = Some(submitted);
-                d.step = 1;
+                // Handling, approval, issue: the steps the queues tell apart.
+                d.step = 1 + i % 3;
             }
             if matches!(status, Status::Done | Status::Refused) {
                 d.finished_at = Some(at("2026-11-29T10:00:00+07:00"));
@@ -1000,8 +1023,50 @@ fn expected_page(all: &[Dossier], q: &InboxQuery) -> (Vec<DossierSummary>, i64) 
                 .as_ref()
                 .is_none_or(|p| d.procedure.as_str() == p)
         })
+        .filter(|d| {
+            q.procedures
+                .as_ref()
+                .is_none_or(|codes| codes.iter().any(|p| d.procedure.as_str() == p))
+        })
+        .filter(|d| match &q.applicant {
+            None => true,
+            Some(ApplicantSearch::Name(prefix)) => {
+                let name = motcua_core::text::fold(&d.applicant.name);
+                let given = name.rsplit(' ').next().unwrap_or_default();
+                name.starts_with(prefix.as_str()) || given.starts_with(prefix.as_str())
+            }
+            Some(ApplicantSearch::Ident(id)) => d.applicant.citizen_id.as_ref().is_some_and(|c| {
+                c.chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .collect::<String>()
+                    == *id
+            }),
+        })
+        .filter(|d| q.channel.is_none_or(|c| d.channel == c))
+        .filter(|d| {
+            q.step_kind.is_none_or(|k| {
+                d.status == Status::Processing && d.current_step().is_some_and(|s| s.kind == k)
+            })
+        })
+        .filter(|d| {
+            let (from, to) = q.submitted;
+            from.is_none_or(|t| d.submitted_at >= t) && to.is_none_or(|t| d.submitted_at < t)
+        })
+        .filter(|d| {
+            let (from, to) = q.due;
+            (from.is_none() && to.is_none())
+                || d.due
+                    .legal
+                    .is_some_and(|due| from.is_none_or(|t| due >= t) && to.is_none_or(|t| due < t))
+        })
         .collect();
-    hits.sort_by_key(|d| (d.queue_at(), d.code.clone()));
+    match q.sort {
+        InboxSort::Attention => hits.sort_by_key(|d| (d.queue_at(), d.code.clone())),
+        InboxSort::Oldest => hits.sort_by_key(|d| (d.submitted_at, d.code.clone())),
+        InboxSort::Newest => {
+            hits.sort_by_key(|d| std::cmp::Reverse((d.submitted_at, d.code.clone())));
+        }
+    }
     let total = i64::try_from(hits.len()).unwrap();
     let page = hits
         .into_iter()
@@ -1180,6 +1245,123 @@ async fn the_inbox_filters_orders_and_pages(db: &Db) {
     )
     .await;
     assert_eq!(combined.total, 2);
+
+    // The applicant, by name (marks, case and spacing do not matter; the start of the full
+    // name or of the given name) and by identity number however it is spaced.
+    let by = |text: &str| InboxQuery {
+        applicant: ApplicantSearch::from_text(text),
+        ..q(everywhere.clone())
+    };
+    let named = |page: &SummaryPage| -> Vec<String> {
+        page.items
+            .iter()
+            .map(|s| s.applicant_name.clone())
+            .collect()
+    };
+    let p = check(by("Nguyễn Văn"), "family and middle name").await;
+    assert_eq!(p.total, 3, "{:?}", named(&p));
+    let p = check(by("nguyen van an"), "full name without marks").await;
+    assert_eq!(p.total, 2, "{:?}", named(&p));
+    let p = check(by("AN"), "given name, any case").await;
+    assert_eq!(
+        p.total,
+        4,
+        "An, Anh, Lê Văn An and the spaced one: {:?}",
+        named(&p)
+    );
+    let p = check(by("hoa"), "Hoà and Hòa fold alike").await;
+    assert_eq!(p.total, 1, "{:?}", named(&p));
+    let p = check(by("van an"), "a middle name is not a start").await;
+    assert_eq!(p.total, 0);
+    let p = check(by("001203000004"), "identity number").await;
+    assert_eq!(named(&p), ["Phạm Minh Châu"]);
+    let p = check(by("0012-0300-0004 "), "identity number as typed").await;
+    assert_eq!(p.total, 1);
+    let p = check(by("0012 0300 0003"), "no identity number given").await;
+    assert_eq!(p.total, 0);
+    assert_eq!(ApplicantSearch::from_text(" - "), None);
+
+    // Channel, step, dates, several procedures.
+    let p = check(
+        InboxQuery {
+            channel: Some(SubmissionChannel::Desk),
+            ..q(everywhere.clone())
+        },
+        "desk channel",
+    )
+    .await;
+    assert_eq!(p.total, 3);
+    for k in [StepKind::Handle, StepKind::Approve, StepKind::Issue] {
+        let p = check(
+            InboxQuery {
+                step_kind: Some(k),
+                ..q(everywhere.clone())
+            },
+            "step kind",
+        )
+        .await;
+        assert!(p.total > 0, "{k:?}");
+        assert!(p.items.iter().all(|s| s.status == Status::Processing));
+    }
+    let p = check(
+        InboxQuery {
+            submitted: (
+                Some(at("2026-11-25T08:03:00+07:00")),
+                Some(at("2026-11-25T08:07:00+07:00")),
+            ),
+            ..q(everywhere.clone())
+        },
+        "submitted in a window",
+    )
+    .await;
+    assert_eq!(p.total, 4, "minutes 3, 4, 5 and 6");
+    let p = check(
+        InboxQuery {
+            due: (None, Some(at("2026-11-29T00:00:00+07:00"))),
+            ..q(everywhere.clone())
+        },
+        "due before a day",
+    )
+    .await;
+    assert_eq!(p.total, 4, "the 26th, 27th and twice the 28th");
+    let p = check(
+        InboxQuery {
+            procedures: Some(vec![P1.into(), P2.into()]),
+            ..q(everywhere.clone())
+        },
+        "several procedures",
+    )
+    .await;
+    assert_eq!(p.total, 10);
+    let p = check(
+        InboxQuery {
+            procedures: Some(Vec::new()),
+            ..q(everywhere.clone())
+        },
+        "a field without procedures",
+    )
+    .await;
+    assert_eq!(p.total, 0);
+
+    // Orders: by submission either way, ties broken by code.
+    for sort in [InboxSort::Newest, InboxSort::Oldest, InboxSort::Attention] {
+        let p = check(
+            InboxQuery {
+                sort,
+                ..q(everywhere.clone())
+            },
+            "sorted",
+        )
+        .await;
+        assert_eq!(p.total, 10);
+        if sort == InboxSort::Newest {
+            assert!(
+                p.items
+                    .windows(2)
+                    .all(|w| w[0].submitted_at >= w[1].submitted_at)
+            );
+        }
+    }
 
     // Paging: the total counts every match, whatever the page.
     let page = |limit: i64, offset: i64| InboxQuery {

@@ -7,12 +7,12 @@ use axum::{
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use jiff::Timestamp;
+use jiff::{Timestamp, civil::Date};
 use motcua_core::{
     calendar::WorkCalendar,
-    dossier::{FileRef, Status},
+    dossier::{FileRef, Status, StepKind, SubmissionChannel},
 };
-use motcua_store::{Created, IdempotencyKey};
+use motcua_store::{Created, IdempotencyKey, InboxSort};
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
 use utoipa::{IntoParams, ToSchema};
@@ -265,12 +265,59 @@ pub struct InboxParams {
     pub overdue: Option<bool>,
     /// Only this procedure.
     pub procedure: Option<String>,
+    /// Only procedures of this field of the catalog (as `GET /api/v1/procedures` names it).
+    pub field: Option<String>,
+    /// The applicant: the start of the full name or of the given name (marks and case do not
+    /// matter), or, with digits, the identity number or tax code.
+    pub applicant: Option<String>,
+    /// Only dossiers that arrived by this channel.
+    pub channel: Option<SubmissionChannel>,
+    /// Only dossiers in process at a step of this kind (`approve`: waiting for approval,
+    /// `issue`: the result to issue).
+    pub step: Option<StepKind>,
+    /// Submitted on or after this day (Vietnam date).
+    #[param(value_type = Option<String>, format = Date, example = "2026-11-01")]
+    pub submitted_from: Option<Date>,
+    /// Submitted on or before this day.
+    #[param(value_type = Option<String>, format = Date, example = "2026-11-30")]
+    pub submitted_to: Option<Date>,
+    /// Appointment (legal due) on or after this day.
+    #[param(value_type = Option<String>, format = Date)]
+    pub due_from: Option<Date>,
+    /// Appointment on or before this day.
+    #[param(value_type = Option<String>, format = Date)]
+    pub due_to: Option<Date>,
+    /// The order: what needs attention first (default), newest or oldest submission first.
+    #[param(inline)]
+    pub sort: Option<InboxOrder>,
     /// Page, from 1.
     #[param(minimum = 1, maximum = 10000)]
     pub page: Option<i64>,
     /// Page size, 1–100 (default 20).
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+}
+
+/// The orders of an inbox page.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InboxOrder {
+    /// The legal due, else the desk's intake deadline, soonest first.
+    Attention,
+    /// Most recently submitted first.
+    Newest,
+    /// Earliest submitted first.
+    Oldest,
+}
+
+impl From<InboxOrder> for InboxSort {
+    fn from(o: InboxOrder) -> Self {
+        match o {
+            InboxOrder::Attention => Self::Attention,
+            InboxOrder::Newest => Self::Newest,
+            InboxOrder::Oldest => Self::Oldest,
+        }
+    }
 }
 
 /// A page of dossiers.
@@ -311,6 +358,13 @@ pub async fn inbox(
         due_within_hours: p.due_within_hours,
         overdue: p.overdue == Some(true),
         procedure: p.procedure,
+        field: p.field,
+        applicant: p.applicant,
+        channel: p.channel,
+        step_kind: p.step,
+        submitted_on: (p.submitted_from, p.submitted_to),
+        due_on: (p.due_from, p.due_to),
+        sort: p.sort.map(InboxSort::from).unwrap_or_default(),
         page: p.page.unwrap_or(1),
         limit: p.limit.unwrap_or(20),
     };

@@ -156,6 +156,7 @@ pub const ROUTES: &[RouteAccess] = &[
     r("GET", "/assets/office.css", Static),
     r("GET", "/mot-cua", Official),
     r("GET", "/mot-cua/ho-so/{code}", Official),
+    r("POST", "/mot-cua/chuyen-buoc", Official),
     r("POST", "/mot-cua/ho-so/{code}/thao-tac/{action}", Official),
     // Administration.
     needs(

@@ -66,6 +66,7 @@ const EMBEDDED: &[(&str, &str)] = embedded![
     "portal/lookup.html",
     "mot-cua/queues.html",
     "mot-cua/dossier.html",
+    "mot-cua/batch.html",
     "mail/verify.txt",
     "mail/reset.txt",
     "mail/already_registered.txt",

@@ -4,6 +4,7 @@
 //! dossier read, `actions_for` and `act` — so a page can never allow what the API refuses.
 
 mod act;
+mod batch;
 mod queues;
 mod screen;
 
@@ -17,6 +18,7 @@ pub fn routes() -> Vec<PageRoute> {
     vec![
         ("/mot-cua", &["GET"], get(queues::queues)),
         ("/mot-cua/ho-so/{code}", &["GET"], get(screen::screen)),
+        ("/mot-cua/chuyen-buoc", &["POST"], post(batch::forward_many)),
         (
             "/mot-cua/ho-so/{code}/thao-tac/{action}",
             &["POST"],

@@ -1,16 +1,18 @@
-//! `/mot-cua`: an official's work queues as tabs with counts, over the inbox service (the
-//! permission filter runs inside the query, as for `GET /api/v1/inbox`).
+//! `/mot-cua`: an official's work queues as tabs with counts, filters, search and sorting, over
+//! the inbox service (the permission filter runs inside the query, as for `GET /api/v1/inbox`).
 
 use axum::{
     extract::{Query, State},
     response::{Html, IntoResponse, Redirect, Response},
 };
-use jiff::Timestamp;
+use futures_util::future::try_join_all;
+use jiff::{Timestamp, civil::Date};
 use motcua_core::{
-    dossier::{DossierCode, Status},
+    dossier::{DossierCode, Status, StepKind, SubmissionChannel},
     identity::Permission,
 };
 use motcua_service::dossier::{InboxFilter, StatusFilter};
+use motcua_store::InboxSort;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -25,13 +27,20 @@ use crate::{
 /// Rows per page.
 const PAGE_SIZE: i64 = 20;
 
+/// The look-ahead of "due soon" officials may choose, in working hours (the first is the
+/// default: a working day).
+const DUE_SOON_HOURS: [u16; 5] = [8, 4, 16, 24, 40];
+
 /// A queue: its address, its label, and the inbox filter it is.
 struct Queue {
     slug: &'static str,
     label: &'static str,
     status: StatusFilter,
     mine: bool,
+    my_unit: bool,
     overdue: bool,
+    due_soon: bool,
+    step: Option<StepKind>,
 }
 
 const fn queue(slug: &'static str, label: &'static str, status: StatusFilter) -> Queue {
@@ -40,73 +49,252 @@ const fn queue(slug: &'static str, label: &'static str, status: StatusFilter) ->
         label,
         status,
         mine: false,
+        my_unit: false,
         overdue: false,
+        due_soon: false,
+        step: None,
     }
 }
 
+const fn only(slug: &'static str, label: &'static str, status: Status) -> Queue {
+    queue(slug, label, StatusFilter::Only(status))
+}
+
 /// The queues, in the order of the day's work.
-static QUEUES: [Queue; 8] = [
-    queue(
-        "cho-tiep-nhan",
-        "Chờ tiếp nhận",
-        StatusFilter::Only(Status::Submitted),
-    ),
-    queue(
-        "dang-xu-ly",
-        "Đang giải quyết",
-        StatusFilter::Only(Status::Processing),
-    ),
+static QUEUES: [Queue; 13] = [
+    only("cho-tiep-nhan", "Chờ tiếp nhận", Status::Submitted),
+    only("dang-xu-ly", "Đang giải quyết", Status::Processing),
     Queue {
         mine: true,
         ..queue("cua-toi", "Của tôi", StatusFilter::Open)
     },
-    queue(
-        "cho-bo-sung",
-        "Chờ bổ sung",
-        StatusFilter::Only(Status::AwaitingSupplement),
-    ),
-    queue(
-        "da-bo-sung",
-        "Đã bổ sung",
-        StatusFilter::Only(Status::Supplemented),
-    ),
+    Queue {
+        my_unit: true,
+        ..queue("don-vi", "Đơn vị tôi", StatusFilter::Open)
+    },
+    only("cho-bo-sung", "Chờ bổ sung", Status::AwaitingSupplement),
+    only("da-bo-sung", "Đã bổ sung", Status::Supplemented),
+    Queue {
+        due_soon: true,
+        ..queue("sap-den-han", "Sắp đến hạn", StatusFilter::Open)
+    },
     Queue {
         overdue: true,
         ..queue("qua-han", "Quá hạn", StatusFilter::Open)
     },
-    queue(
-        "tra-ket-qua",
-        "Chờ trả kết quả",
-        StatusFilter::Only(Status::Done),
-    ),
+    Queue {
+        step: Some(StepKind::Approve),
+        ..only("cho-phe-duyet", "Chờ phê duyệt", Status::Processing)
+    },
+    Queue {
+        step: Some(StepKind::Issue),
+        ..only("cho-phat-hanh", "Chờ phát hành kết quả", Status::Processing)
+    },
+    only("tra-ket-qua", "Chờ trả kết quả", Status::Done),
+    only("da-tra", "Đã trả kết quả", Status::Returned),
     queue("tat-ca", "Tất cả", StatusFilter::All),
 ];
 
-/// What the queue page is asked for; everything optional, so a bad value is explained on the
-/// page instead of refusing it.
+/// The queues whose rows can be ticked and forwarded together (see `batch`).
+const BATCH_QUEUES: [&str; 3] = ["dang-xu-ly", "cua-toi", "don-vi"];
+
+/// The orders, by their slug in the address.
+const SORTS: [(&str, &str, InboxSort); 3] = [
+    ("can-xu-ly", "Cần xử lý trước", InboxSort::Attention),
+    ("moi-nhat", "Mới nộp trước", InboxSort::Newest),
+    ("cu-nhat", "Nộp sớm nhất trước", InboxSort::Oldest),
+];
+
+/// What the queue page is asked for; everything optional and read leniently, so that a bad
+/// value is explained on the page instead of refusing it.
 #[derive(Debug, Default, Deserialize)]
 pub struct QueueParams {
     /// The queue's slug.
     hang: Option<String>,
-    /// A dossier code to open.
+    /// A dossier code to open, or an applicant's name or identity number.
     q: Option<String>,
-    /// Only this procedure.
+    /// Only this procedure (code).
     thu_tuc: Option<String>,
+    /// Only procedures of this field.
+    linh_vuc: Option<String>,
+    /// Only dossiers now at this agency.
+    don_vi: Option<String>,
+    /// Only this channel.
+    kenh: Option<String>,
     /// Only this status.
     trang_thai: Option<String>,
+    /// Submitted from / to (dates).
+    nop_tu: Option<String>,
+    nop_den: Option<String>,
+    /// Appointment from / to (dates).
+    hen_tu: Option<String>,
+    hen_den: Option<String>,
+    /// "Due soon" look-ahead, working hours.
+    gio: Option<String>,
+    /// The order's slug.
+    sap_xep: Option<String>,
     /// Page, from 1.
     trang: Option<String>,
 }
 
-fn filter(q: &Queue, procedure: Option<String>, status: Option<Status>, page: i64) -> InboxFilter {
-    InboxFilter {
-        mine: q.mine,
-        status: status.map_or(q.status, StatusFilter::Only),
-        overdue: q.overdue,
-        procedure,
-        page,
-        limit: PAGE_SIZE,
-        ..InboxFilter::default()
+/// The filters of the page, as read and checked.
+#[derive(Default)]
+struct Filters {
+    search: Option<String>,
+    procedure: Option<String>,
+    field: Option<String>,
+    unit: Option<String>,
+    channel: Option<SubmissionChannel>,
+    status: Option<Status>,
+    submitted: (Option<Date>, Option<Date>),
+    due: (Option<Date>, Option<Date>),
+    hours: u16,
+    sort: usize,
+}
+
+/// A field's problem, shown in the error summary and beside the field.
+fn problem(errors: &mut Vec<Value>, field: &str, message: &str) {
+    errors.push(json!({"field": field, "message": message}));
+}
+
+/// The trimmed, non-empty value of a parameter.
+fn given(v: Option<&String>) -> Option<String> {
+    v.map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+fn date(v: Option<&String>, field: &str, errors: &mut Vec<Value>) -> Option<Date> {
+    let s = given(v)?;
+    match s.parse::<Date>() {
+        Ok(d) => Some(d),
+        Err(_) => {
+            problem(
+                errors,
+                field,
+                "Nhập ngày theo dạng năm-tháng-ngày, ví dụ 2026-11-25.",
+            );
+            None
+        }
+    }
+}
+
+impl Filters {
+    /// Reads the parameters; each unreadable one is left out and explained in `errors`.
+    fn read(p: &QueueParams, errors: &mut Vec<Value>) -> Self {
+        let mut f = Self {
+            search: given(p.q.as_ref()),
+            procedure: given(p.thu_tuc.as_ref()),
+            field: given(p.linh_vuc.as_ref()),
+            unit: given(p.don_vi.as_ref()),
+            hours: DUE_SOON_HOURS[0],
+            ..Self::default()
+        };
+        if let Some(c) = given(p.kenh.as_ref()) {
+            f.channel = SubmissionChannel::parse(&c);
+            if f.channel.is_none() {
+                problem(errors, "kenh", "Chọn một kênh trong danh sách.");
+            }
+        }
+        if let Some(s) = given(p.trang_thai.as_ref()) {
+            f.status = Status::parse(&s);
+            if f.status.is_none() {
+                problem(errors, "trang_thai", "Chọn một trạng thái trong danh sách.");
+            }
+        }
+        f.submitted = (
+            date(p.nop_tu.as_ref(), "nop_tu", errors),
+            date(p.nop_den.as_ref(), "nop_den", errors),
+        );
+        f.due = (
+            date(p.hen_tu.as_ref(), "hen_tu", errors),
+            date(p.hen_den.as_ref(), "hen_den", errors),
+        );
+        for (field, (from, to)) in [("nop_den", f.submitted), ("hen_den", f.due)] {
+            if let (Some(a), Some(b)) = (from, to)
+                && b < a
+            {
+                problem(errors, field, "Ngày cuối phải sau ngày đầu.");
+            }
+        }
+        if let Some(h) = given(p.gio.as_ref()) {
+            match h.parse::<u16>() {
+                Ok(h) if DUE_SOON_HOURS.contains(&h) => f.hours = h,
+                _ => problem(errors, "gio", "Chọn số giờ làm việc trong danh sách."),
+            }
+        }
+        f.sort = p
+            .sap_xep
+            .as_deref()
+            .and_then(|s| SORTS.iter().position(|(slug, ..)| *slug == s))
+            .unwrap_or(0);
+        f
+    }
+
+    /// The address parameters that keep these filters, for tabs, pager and sort links.
+    fn query_string(&self) -> String {
+        let mut qs = String::new();
+        let mut add = |k: &str, v: &str| {
+            qs.push('&');
+            qs.push_str(k);
+            qs.push('=');
+            qs.push_str(&url_encode(v));
+        };
+        let dates = [
+            ("nop_tu", self.submitted.0),
+            ("nop_den", self.submitted.1),
+            ("hen_tu", self.due.0),
+            ("hen_den", self.due.1),
+        ];
+        for (k, v) in [
+            ("q", self.search.as_deref()),
+            ("thu_tuc", self.procedure.as_deref()),
+            ("linh_vuc", self.field.as_deref()),
+            ("don_vi", self.unit.as_deref()),
+            ("kenh", self.channel.map(SubmissionChannel::as_str)),
+            ("trang_thai", self.status.map(Status::as_str)),
+        ] {
+            if let Some(v) = v {
+                add(k, v);
+            }
+        }
+        for (k, d) in dates {
+            if let Some(d) = d {
+                add(k, &d.to_string());
+            }
+        }
+        if self.hours != DUE_SOON_HOURS[0] {
+            add("gio", &self.hours.to_string());
+        }
+        if self.sort != 0 {
+            add("sap_xep", SORTS[self.sort].0);
+        }
+        qs
+    }
+
+    /// The inbox filter of queue `q` with these filters.
+    fn inbox(&self, q: &Queue, home: Option<&str>, page: i64, limit: i64) -> InboxFilter {
+        InboxFilter {
+            mine: q.mine,
+            unit: if q.my_unit {
+                home.map(str::to_owned)
+            } else {
+                self.unit.clone()
+            },
+            status: self.status.map_or(q.status, StatusFilter::Only),
+            overdue: q.overdue,
+            due_within_hours: q.due_soon.then_some(f64::from(self.hours)),
+            procedure: self.procedure.clone(),
+            field: self.field.clone(),
+            applicant: self.search.clone(),
+            channel: self.channel,
+            step_kind: q.step,
+            submitted_on: self.submitted,
+            due_on: self.due,
+            sort: SORTS[self.sort].2,
+            page,
+            limit,
+        }
     }
 }
 
@@ -126,62 +314,76 @@ pub async fn queues(
     Query(p): Query<QueueParams>,
 ) -> Result<Response, PageError> {
     let now = state.clock.now();
-    let search = p.q.as_deref().map(str::trim).unwrap_or_default().to_owned();
     let mut errors: Vec<Value> = Vec::new();
-    if !search.is_empty() {
-        match DossierCode::parse(&search) {
-            // Keyboard-first: a code typed (or scanned from a receipt) opens the dossier.
-            Ok(code) => return Ok(Redirect::to(&dossier_path(code.as_str())).into_response()),
-            Err(_) => errors.push(json!({"field": "q",
-                "message": "Nhập đủ mã hồ sơ, ví dụ 000.01.50.H06-261125-0001 (tìm theo tên người nộp hoặc số định danh chưa có trong bản này)."})),
-        }
+    let mut filters = Filters::read(&p, &mut errors);
+    if let Some(search) = &filters.search
+        && let Ok(code) = DossierCode::parse(search)
+    {
+        // Keyboard-first: a code typed (or scanned from a receipt) opens the dossier.
+        return Ok(Redirect::to(&dossier_path(code.as_str())).into_response());
     }
-    let procedure = p
-        .thu_tuc
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned);
-    let status = match p.trang_thai.as_deref().unwrap_or_default() {
-        "" => None,
-        s => match Status::parse(s) {
-            Some(s) => Some(s),
-            None => {
-                errors.push(json!({"field": "trang_thai", "message": "Chọn một trạng thái trong danh sách."}));
-                None
-            }
-        },
-    };
+    let catalog = state.catalog.get();
+    if let Some(field) = &filters.field
+        && catalog.procedures_in_field(field).is_empty()
+    {
+        problem(
+            &mut errors,
+            "linh_vuc",
+            "Chọn một lĩnh vực trong danh sách.",
+        );
+        filters.field = None;
+    }
+    let scope = principal
+        .actor
+        .scope(catalog.hierarchy(), now, Permission::DossierRead);
+    if let Some(unit) = &filters.unit
+        && !scope.agencies.contains(unit)
+    {
+        problem(
+            &mut errors,
+            "don_vi",
+            "Chọn một đơn vị trong danh sách: chỉ các đơn vị anh/chị được xem hồ sơ.",
+        );
+        filters.unit = None;
+    }
     let page = match p.trang.as_deref().unwrap_or("1").parse::<i64>() {
         Ok(n) if (1..=10_000).contains(&n) => n,
         _ => 1,
     };
+    let home = principal.actor.user().and_then(|u| u.agency_id.clone());
+    let queues: Vec<&Queue> = QUEUES
+        .iter()
+        .filter(|q| !q.my_unit || home.is_some())
+        .collect();
 
-    // The counts: one count per queue, with the same filters.
-    let mut tabs = Vec::with_capacity(QUEUES.len());
-    for q in &QUEUES {
-        let f = InboxFilter {
-            limit: 1,
-            ..filter(q, procedure.clone(), status, 1)
-        };
-        let total = state.dossiers.inbox(&principal.actor, now, &f).await?.total;
-        tabs.push((q, total));
-    }
+    // One count per queue, with the same filters, run side by side.
+    let counts = try_join_all(queues.iter().map(|q| {
+        let f = filters.inbox(q, home.as_deref(), 1, 1);
+        let (state, actor) = (&state, &principal.actor);
+        async move { state.dossiers.inbox_count(actor, now, &f).await }
+    }))
+    .await?;
     let current = p
         .hang
         .as_deref()
-        .and_then(|s| QUEUES.iter().find(|q| q.slug == s))
-        .or_else(|| tabs.iter().find(|(_, n)| *n > 0).map(|(q, _)| *q))
+        .and_then(|s| queues.iter().find(|q| q.slug == s))
+        .or_else(|| {
+            queues
+                .iter()
+                .zip(&counts)
+                .find(|(_, n)| **n > 0)
+                .map(|(q, _)| q)
+        })
+        .copied()
         .unwrap_or(&QUEUES[QUEUES.len() - 1]);
     let result = state
         .dossiers
         .inbox(
             &principal.actor,
             now,
-            &filter(current, procedure.clone(), status, page),
+            &filters.inbox(current, home.as_deref(), page, PAGE_SIZE),
         )
         .await?;
-    let catalog = state.catalog.get();
     let rows: Vec<Value> = result
         .items
         .into_iter()
@@ -189,6 +391,10 @@ pub async fn queues(
             let waiting = s.status == Status::Submitted;
             let left = waiting.then(|| hours_left(&state, &s.current_agency, now, s.queue_at));
             let queue_at = s.queue_at;
+            // Where the dossier is, when the official sees more than one unit.
+            let agency = (scope.agencies.len() > 1)
+                .then(|| catalog.agency(&s.current_agency).map(|a| a.name.clone()))
+                .flatten();
             let item = view::item(s, &catalog, now);
             json!({
                 "code": item.code,
@@ -198,6 +404,7 @@ pub async fn queues(
                 "applicant": item.applicant_name,
                 "status": item.status_label,
                 "assignee": item.assignee_name,
+                "agency": agency,
                 "submitted": when(item.submitted_at),
                 "due": item.due_at.map(when),
                 "overdue": item.overdue,
@@ -207,36 +414,111 @@ pub async fn queues(
         })
         .collect();
     let pages = (result.total + PAGE_SIZE - 1) / PAGE_SIZE;
-    let keep = |extra: &str| {
-        let mut qs = format!("?hang={}", current.slug);
-        if let Some(pr) = &procedure {
-            qs.push_str(&format!("&thu_tuc={}", url_encode(pr)));
-        }
-        if let Some(st) = status {
-            qs.push_str(&format!("&trang_thai={}", st.as_str()));
-        }
-        qs.push_str(extra);
-        qs
-    };
-    let tabs: Vec<Value> = tabs
+    let kept = filters.query_string();
+    let link = |slug: &str, extra: &str| format!("/mot-cua?hang={slug}{kept}{extra}");
+    let tabs: Vec<Value> = queues
         .iter()
+        .zip(&counts)
         .map(|(q, n)| {
-            let mut href = format!("/mot-cua?hang={}", q.slug);
-            if let Some(pr) = &procedure {
-                href.push_str(&format!("&thu_tuc={}", url_encode(pr)));
-            }
-            json!({"slug": q.slug, "label": q.label, "count": n,
-                   "current": q.slug == current.slug, "href": href})
+            let label = if q.due_soon {
+                format!("{} ({} giờ)", q.label, filters.hours)
+            } else {
+                q.label.to_owned()
+            };
+            json!({"slug": q.slug, "label": label, "count": n,
+                   "current": q.slug == current.slug, "href": link(q.slug, "")})
         })
+        .collect();
+    let sorts: Vec<Value> = SORTS
+        .iter()
+        .enumerate()
+        .map(|(i, (slug, label, _))| json!({"value": slug, "label": label, "selected": i == filters.sort}))
         .collect();
     let statuses: Vec<Value> = Status::ALL
         .iter()
-        .map(
-            |s| json!({"value": s.as_str(), "label": s.label_vi(), "selected": Some(*s) == status}),
-        )
+        .map(|s| json!({"value": s.as_str(), "label": s.label_vi(), "selected": Some(*s) == filters.status}))
         .collect();
-    // The desks whose ledger (Form 06) this official may print: where a grant gives
-    // `dossier.read` over the whole agency (the ledger service decides again when asked).
+    let channels: Vec<Value> = SubmissionChannel::ALL
+        .iter()
+        .map(|c| json!({"value": c.as_str(), "label": c.label_vi(), "selected": Some(*c) == filters.channel}))
+        .collect();
+    let fields: Vec<Value> = catalog
+        .fields()
+        .iter()
+        .map(|f| json!({"value": f.name, "label": f.name, "selected": Some(&f.name) == filters.field.as_ref()}))
+        .collect();
+    let mut units: Vec<Value> = scope
+        .agencies
+        .iter()
+        .map(|id| {
+            let name = catalog
+                .agency(id)
+                .map_or_else(|| id.clone(), |a| a.name.clone());
+            json!({"value": id, "label": name, "selected": Some(id) == filters.unit.as_ref()})
+        })
+        .collect();
+    units.sort_by_cached_key(|u| {
+        motcua_core::text::collation_key(u["label"].as_str().unwrap_or_default())
+    });
+    let hours: Vec<Value> = DUE_SOON_HOURS
+        .iter()
+        .map(|h| json!({"value": h, "selected": *h == filters.hours}))
+        .collect();
+    let filtered = filters.procedure.is_some()
+        || filters.field.is_some()
+        || filters.unit.is_some()
+        || filters.channel.is_some()
+        || filters.status.is_some()
+        || filters.submitted != (None, None)
+        || filters.due != (None, None)
+        || filters.hours != DUE_SOON_HOURS[0];
+    let ctx = json!({
+        // The queues where dossiers wait to move on may be forwarded several at once.
+        "batch": BATCH_QUEUES.contains(&current.slug),
+        "desks": ledger_desks(&principal, &catalog, now),
+        "today": motcua_core::identity::vietnam_date(now).to_string(),
+        "month_start": motcua_core::identity::vietnam_date(now).first_of_month().to_string(),
+        "tabs": tabs,
+        "current": {"slug": current.slug, "label": current.label},
+        "rows": rows,
+        "total": result.total,
+        "page": page,
+        "pages": pages,
+        "prev": (page > 1).then(|| link(current.slug, &format!("&trang={}", page - 1))),
+        "next": (page < pages).then(|| link(current.slug, &format!("&trang={}", page + 1))),
+        "clear": format!("/mot-cua?hang={}", current.slug),
+        "q": filters.search,
+        "procedure": filters.procedure,
+        "submitted_from": filters.submitted.0.map(|d| d.to_string()),
+        "submitted_to": filters.submitted.1.map(|d| d.to_string()),
+        "due_from": filters.due.0.map(|d| d.to_string()),
+        "due_to": filters.due.1.map(|d| d.to_string()),
+        "filtered": filtered,
+        "statuses": statuses,
+        "channels": channels,
+        "fields": fields,
+        "units": units,
+        "hours": hours,
+        "sorts": sorts,
+        "errors": errors,
+        "now": when(now),
+    });
+    let html = render(
+        &state,
+        "mot-cua/queues.html",
+        "Một cửa — hàng đợi hồ sơ",
+        ctx,
+    )?;
+    Ok(Html(html).into_response())
+}
+
+/// The desks whose ledger (Form 06) this official may print: where a grant gives
+/// `dossier.read` over the whole agency (the ledger service decides again when asked).
+fn ledger_desks(
+    principal: &Principal,
+    catalog: &motcua_service::catalog::Catalog,
+    now: Timestamp,
+) -> Vec<Value> {
     let today = motcua_core::identity::vietnam_date(now);
     let mut desks: Vec<Value> = Vec::new();
     for g in principal.actor.grants.iter().map(|g| &g.grant) {
@@ -251,29 +533,5 @@ pub async fn queues(
             desks.push(json!({"id": g.agency_id, "name": name}));
         }
     }
-    let ctx = json!({
-        "desks": desks,
-        "today": today.to_string(),
-        "month_start": today.first_of_month().to_string(),
-        "tabs": tabs,
-        "current": {"slug": current.slug, "label": current.label},
-        "rows": rows,
-        "total": result.total,
-        "page": page,
-        "pages": pages,
-        "prev": (page > 1).then(|| format!("/mot-cua{}", keep(&format!("&trang={}", page - 1)))),
-        "next": (page < pages).then(|| format!("/mot-cua{}", keep(&format!("&trang={}", page + 1)))),
-        "q": search,
-        "procedure": procedure,
-        "statuses": statuses,
-        "errors": errors,
-        "now": when(now),
-    });
-    let html = render(
-        &state,
-        "mot-cua/queues.html",
-        "Một cửa — hàng đợi hồ sơ",
-        ctx,
-    )?;
-    Ok(Html(html).into_response())
+    desks
 }
