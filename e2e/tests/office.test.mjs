@@ -101,7 +101,7 @@ for (const [name, device] of [["desktop", DESKTOP], ["phone", PHONE]]) {
     assert.equal(await page.evaluate(() => document.activeElement?.id), "q");
     await accessible(page, `${name} queues`);
     await page.getByRole("link", { name: /^Chờ tiếp nhận/ }).click();
-    await page.waitForLoadState();
+    await page.waitForURL(/hang=cho-tiep-nhan/);
     assert.equal(await page.getByRole("link", { name: code }).count(), 1, "the dossier is waiting at the desk");
     if (SHOTS) await page.screenshot({ path: join(SHOTS, `office-queues-${width}.png`), fullPage: true });
 
@@ -109,21 +109,21 @@ for (const [name, device] of [["desktop", DESKTOP], ["phone", PHONE]]) {
     // (keyboard only: the panel opens, a channel is chosen, Enter applies).
     await page.getByLabel("Mã hồ sơ, tên hoặc số định danh người nộp").fill("nguyen script window");
     await page.keyboard.press("Enter");
-    await page.waitForLoadState();
+    await page.waitForURL(/q=nguyen/);
     assert.equal(await page.getByRole("link", { name: code }).count(), 1, "found by name");
     await page.locator("details.filters > summary").focus();
     await page.keyboard.press("Enter");
     await page.getByLabel("Kênh nộp").selectOption("desk");
     await page.getByLabel("Sắp xếp").selectOption("moi-nhat");
     await page.getByRole("button", { name: "Áp dụng" }).click();
-    await page.waitForLoadState();
+    await page.waitForURL(/kenh=desk/);
     assert.equal(await page.getByRole("link", { name: code }).count(), 0, "not a desk dossier");
     assert.match(await page.locator(".result-count").textContent(), /Không tìm thấy/);
     await accessible(page, `${name} filtered queue`);
     if (SHOTS) await page.screenshot({ path: join(SHOTS, `office-filters-${width}.png`), fullPage: true });
     await page.getByLabel("Kênh nộp").selectOption("online");
     await page.getByRole("button", { name: "Áp dụng" }).click();
-    await page.waitForLoadState();
+    await page.waitForURL(/kenh=online/);
     await page.getByRole("link", { name: code }).click();
     await page.waitForLoadState();
 
@@ -176,7 +176,7 @@ for (const [name, device] of [["desktop", DESKTOP], ["phone", PHONE]]) {
       const context = await browser.newContext(device);
       const p = await signIn(context, "leader1");
       await p.getByRole("link", { name: /^Chờ phê duyệt/ }).click();
-      await p.waitForLoadState();
+      await p.waitForURL(/hang=cho-phe-duyet/);
       await accessible(p, `${name} approval queue`);
       await p.getByRole("link", { name: code }).click();
       await p.waitForLoadState();
@@ -188,3 +188,27 @@ for (const [name, device] of [["desktop", DESKTOP], ["phone", PHONE]]) {
     });
   });
 }
+
+test("the desk forwards several dossiers from a queue at once, by keyboard", async () => {
+  const codes = [await submitOnline("Lê Thị Thu"), await submitOnline("Lê Văn Hậu")];
+  const { token } = await api("/api/v1/auth/token", {
+    method: "POST", body: { username: "receiver1", password: "motcua-demo", name: "e2e" },
+  });
+  for (const code of codes) await api(`/api/v1/dossiers/${code}/actions/accept`, { token, method: "POST", body: {} });
+  const context = await browser.newContext(DESKTOP);
+  const page = await signIn(context, "receiver1");
+  await page.getByRole("link", { name: /^Đang giải quyết/ }).click();
+  await page.waitForURL(/hang=dang-xu-ly/);
+  await accessible(page, "queue with ticks");
+  for (const code of codes) {
+    await page.getByLabel(`Chọn hồ sơ ${code}`).focus();
+    await page.keyboard.press("Space");
+  }
+  await page.getByRole("button", { name: "Chuyển bước các hồ sơ đã chọn" }).click();
+  await page.waitForURL(/chuyen-buoc/);
+  assert.match(await page.locator("main").textContent(), /Đã chuyển bước 2 hồ sơ/);
+  for (const code of codes) assert.equal(await page.getByRole("link", { name: code }).count(), 1);
+  await accessible(page, "batch result");
+  if (SHOTS) await page.screenshot({ path: join(SHOTS, "office-batch-1280.png"), fullPage: true });
+  await context.close();
+});
