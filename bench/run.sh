@@ -90,10 +90,15 @@ for q in "receiver1 ward desk|$receiver|/api/v1/inbox" \
   IFS='|' read -r name tok path <<<"$q"
   TOKEN=$tok run "inbox: $name" -c8 -d10s -s bench/wrk/get.lua "$base$path"
 done
+# An identity number of one synthetic applicant (the bench's own submissions all share one).
+ident=$(curl -sf "$base/api/v1/inbox?status=returned&limit=1" -H "authorization: Bearer $receiver" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["code"])' |
+  xargs -I{} curl -sf "$base/api/v1/dossiers/{}" -H "authorization: Bearer $receiver" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["dossier"]["applicant"]["citizen_id"])')
 # The officials' queue pages: every tab's count plus one page of rows per request.
 for q in "receiver1 queues (default tab)|$receiver|/mot-cua" \
          "receiver1 all, by name|$receiver|/mot-cua?hang=tat-ca&q=nguyen+van" \
-         "receiver1 all, by ID number|$receiver|/mot-cua?hang=tat-ca&q=024090001234" \
+         "receiver1 all, by ID number|$receiver|/mot-cua?hang=tat-ca&q=$ident" \
          "leader1 waiting approval|$leader|/mot-cua?hang=cho-phe-duyet" \
          "leader1 overdue|$leader|/mot-cua?hang=qua-han" \
          "leader1 returned, newest|$leader|/mot-cua?hang=da-tra&sap_xep=moi-nhat" \

@@ -162,9 +162,17 @@ for (const [name, device] of [["desktop", DESKTOP], ["phone", PHONE]]) {
       await context.close();
     };
     await ward("unithead1", (p) => actOk(p, "Phân công xử lý", name,
-      (panel) => panel.getByLabel("Tên đăng nhập của chuyên viên thụ lý").fill("handler1")));
+      async (panel) => {
+        // Only the unit's handlers are offered, by name with the user name beside it.
+        const option = panel.locator("option", { hasText: "(handler1)" });
+        assert.equal(await option.count(), 1);
+        assert.equal(await panel.locator("option", { hasText: "(receiver1)" }).count(), 0, "a desk officer does not handle");
+        await panel.getByLabel("Chuyên viên thụ lý").selectOption(await option.getAttribute("value"));
+      }));
     await ward("handler1", async (p) => {
       assert.equal(await p.locator("summary", { hasText: "Phê duyệt, ký" }).count(), 0, "a handler never approves");
+      // The agency to consult is chosen from a list grouped by kind, not typed as an id.
+      assert.ok(await p.locator("#consult-agency optgroup[label='Sở, ngành'] option").count() > 0, "departments to consult");
       await actOk(p, "Ghi ý kiến", name, async (panel) => {
         await panel.getByLabel("Ý kiến").fill("Hồ sơ hợp lệ");
         await panel.getByLabel("Cho người nộp xem").check();

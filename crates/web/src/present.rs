@@ -14,21 +14,25 @@ pub fn number_vi(x: f64) -> String {
     s.replace('.', ",")
 }
 
-/// "20.000 đồng" (Vietnamese thousands separator).
-pub fn money_vi(vnd: i64) -> String {
-    let digits = vnd.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 8);
+/// "10.000": a whole number with the Vietnamese thousands separator.
+pub fn count_vi(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
     for (i, ch) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(ch);
     }
-    if vnd < 0 {
-        out.insert(0, '-');
-    }
-    out.push_str(" đồng");
     out
+}
+
+/// "20.000 đồng" (Vietnamese thousands separator).
+pub fn money_vi(vnd: i64) -> String {
+    format!("{} đồng", count_vi(vnd))
 }
 
 /// One fee in plain words: "Miễn phí", "20.000 đồng", or the published text.
@@ -98,6 +102,9 @@ mod tests {
         assert_eq!(number_vi(1.0), "1");
         assert_eq!(number_vi(0.5), "0,5");
         assert_eq!(number_vi(7.25), "7,25");
+        assert_eq!(count_vi(10_000), "10.000");
+        assert_eq!(count_vi(-1_234), "-1.234");
+        assert_eq!(count_vi(999), "999");
         assert_eq!(money_vi(20_000), "20.000 đồng");
         assert_eq!(money_vi(1_500_000), "1.500.000 đồng");
         assert_eq!(money_vi(500), "500 đồng");

@@ -8,7 +8,7 @@ use motcua_core::{
         self, Action, ActionKind, Dossier, FieldError, HistoryEntry, Person, SupplementItem,
         TransitionError,
     },
-    identity::{Permission, allows, credentials::LoginId, vietnam_date},
+    identity::{Permission, Role, allows, credentials::LoginId, vietnam_date},
 };
 use motcua_store::{Accompanying, StoreError, UserKind};
 
@@ -314,6 +314,50 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
             .ok_or_else(|| ServiceError::invalid("agency", "không có cơ quan này"))
     }
 
+    /// The officials the dossier may be assigned to now, by name: active official accounts
+    /// whose grants let them handle it at its current agency for its procedure (what
+    /// [`Self::assignee`] accepts), for the assign form's list.
+    pub async fn assignable(&self, d: &Dossier, now: Timestamp) -> ServiceResult<Vec<Assignable>> {
+        let catalog = self.catalog.get();
+        let ancestors = catalog.hierarchy().ancestors(&d.current_agency);
+        let mut at: Vec<&str> = vec![d.current_agency.as_str()];
+        at.extend(ancestors.iter().copied());
+        let roles: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| r.permissions().contains(&Permission::DossierHandle))
+            .collect();
+        let today = vietnam_date(now);
+        let mut ids: Vec<String> = Vec::new();
+        for g in self.store.grants_at(&at, &roles).await? {
+            let ok = allows(
+                std::slice::from_ref(&g.grant),
+                Permission::DossierHandle,
+                &d.current_agency,
+                &ancestors,
+                Some(&d.procedure),
+                today,
+            );
+            if ok && !ids.contains(&g.user_id) {
+                ids.push(g.user_id);
+            }
+        }
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(u) = self.store.user(&id).await?
+                && u.kind == UserKind::Official
+                && u.disabled_at.is_none()
+            {
+                out.push(Assignable {
+                    user_id: u.id,
+                    name: u.display_name,
+                    username: u.username,
+                });
+            }
+        }
+        out.sort_by_cached_key(|a| motcua_core::text::collation_key(&a.name));
+        Ok(out)
+    }
+
     /// The officer to assign: an active official who may handle dossiers at the dossier's
     /// current agency for its procedure.
     async fn assignee(&self, d: &Dossier, who: &str, now: Timestamp) -> ServiceResult<Person> {
@@ -359,6 +403,17 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
             name: user.display_name,
         })
     }
+}
+
+/// An official the dossier can be assigned to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assignable {
+    /// The account (what the assign action takes).
+    pub user_id: String,
+    /// Name to show.
+    pub name: String,
+    /// User name, shown beside the name to tell namesakes apart.
+    pub username: Option<String>,
 }
 
 fn supplement_items(items: &[SupplementItem]) -> Result<Vec<SupplementItem>, FieldError> {

@@ -101,15 +101,17 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
         Ok(self.store.inbox(&q).await?)
     }
 
-    /// How many dossiers of the actor's inbox match `f` (its paging ignored).
+    /// How many dossiers of the actor's inbox match `f` (its paging ignored), counted up to
+    /// `cap + 1` when a cap is given (see `DossierStore::inbox_count`).
     pub async fn inbox_count(
         &self,
         actor: &Actor,
         now: Timestamp,
         f: &InboxFilter,
+        cap: Option<i64>,
     ) -> ServiceResult<i64> {
         let q = self.inbox_query(actor, now, f)?;
-        Ok(self.store.inbox_count(&q).await?)
+        Ok(self.store.inbox_count(&q, cap).await?)
     }
 
     /// The store query of `f`, inside the actor's `dossier.read` scope.

@@ -30,6 +30,7 @@ use motcua_core::{
 };
 use motcua_store::{AuditStore, DossierStore, DraftStore, GrantStore, ThrottleStore, UserStore};
 
+pub use act::Assignable;
 pub use drafts::{DraftData, DraftView};
 pub use files::{FileRules, MyDocument, dossier_has_file, sniff};
 pub use inbox::{InboxFilter, StatusFilter};

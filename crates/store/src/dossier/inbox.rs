@@ -37,7 +37,7 @@ pub(super) async fn inbox(db: &Db, q: &InboxQuery) -> StoreResult<SummaryPage> {
     let total = if offset == 0 && (rows.len() as i64) < limit {
         rows.len() as i64
     } else {
-        count(db, q).await?
+        count(db, q, None).await?
     };
     Ok(SummaryPage {
         items: rows
@@ -48,11 +48,20 @@ pub(super) async fn inbox(db: &Db, q: &InboxQuery) -> StoreResult<SummaryPage> {
     })
 }
 
-/// How many dossiers match the inbox filters (the paging is ignored).
-pub(super) async fn count(db: &Db, q: &InboxQuery) -> StoreResult<i64> {
+/// How many dossiers match the inbox filters (the paging is ignored); with `cap`, at most
+/// `cap + 1` are counted.
+pub(super) async fn count(db: &Db, q: &InboxQuery, cap: Option<i64>) -> StoreResult<i64> {
     let (n,): (i64,) = on_pool!(db, read, |p, e| {
-        let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM dossiers WHERE ");
+        let mut qb = match cap {
+            Some(_) => QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM dossiers WHERE "),
+            None => QueryBuilder::new("SELECT COUNT(*) FROM dossiers WHERE "),
+        };
         push_inbox_filters(&mut qb, q, e, true);
+        if let Some(cap) = cap {
+            qb.push(" LIMIT ")
+                .push_bind(cap.saturating_add(1))
+                .push(") AS capped");
+        }
         qb.build_query_as().fetch_one(p).await?
     });
     Ok(n)

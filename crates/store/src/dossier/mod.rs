@@ -306,8 +306,10 @@ pub trait DossierStore: Send + Sync {
     /// The officer inbox.
     async fn inbox(&self, query: &InboxQuery) -> StoreResult<SummaryPage>;
 
-    /// How many dossiers the inbox query matches (its paging ignored): a queue's count.
-    async fn inbox_count(&self, query: &InboxQuery) -> StoreResult<i64>;
+    /// How many dossiers the inbox query matches (its paging ignored): a queue's count. With
+    /// `cap`, counting stops above it (the answer is then `cap + 1`): a province-wide scope
+    /// holds a million dossiers, and "more than 10,000" is what a tab needs to say.
+    async fn inbox_count(&self, query: &InboxQuery, cap: Option<i64>) -> StoreResult<i64>;
 
     /// An applicant's own dossiers, newest first.
     async fn owned_dossiers(&self, owner_id: &str, limit: i64) -> StoreResult<Vec<DossierSummary>>;
@@ -419,8 +421,8 @@ impl DossierStore for Db {
         inbox::inbox(self, q).await
     }
 
-    async fn inbox_count(&self, q: &InboxQuery) -> StoreResult<i64> {
-        inbox::count(self, q).await
+    async fn inbox_count(&self, q: &InboxQuery, cap: Option<i64>) -> StoreResult<i64> {
+        inbox::count(self, q, cap).await
     }
 
     async fn owned_dossiers(&self, owner_id: &str, limit: i64) -> StoreResult<Vec<DossierSummary>> {

@@ -31,6 +31,10 @@ pub trait GrantStore: Send + Sync {
     /// One grant.
     async fn grant(&self, id: &str) -> StoreResult<Option<StoredGrant>>;
 
+    /// The unrevoked grants of one of `roles` given at one of `agencies` (an agency and its
+    /// ancestors: whoever may act there), whatever their dates.
+    async fn grants_at(&self, agencies: &[&str], roles: &[Role]) -> StoreResult<Vec<StoredGrant>>;
+
     /// Adds a grant.
     async fn add_grant(
         &self,
@@ -111,6 +115,29 @@ impl GrantStore for Db {
             .bind(user_id)
             .fetch_all(p)
             .await?
+        });
+        rows.into_iter().map(StoredGrant::try_from).collect()
+    }
+
+    async fn grants_at(&self, agencies: &[&str], roles: &[Role]) -> StoreResult<Vec<StoredGrant>> {
+        if agencies.is_empty() || roles.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<GrantRow> = on_pool!(self, read, |p, _e| {
+            let mut qb = sqlx::QueryBuilder::new(format!(
+                "SELECT {GRANT_COLUMNS} FROM grants WHERE revoked_at IS NULL AND agency_id IN ("
+            ));
+            let mut list = qb.separated(", ");
+            for a in agencies {
+                list.push_bind((*a).to_owned());
+            }
+            qb.push(") AND role IN (");
+            let mut list = qb.separated(", ");
+            for r in roles {
+                list.push_bind(r.as_str().to_owned());
+            }
+            qb.push(") ORDER BY user_id, created_at, id");
+            qb.build_query_as().fetch_all(p).await?
         });
         rows.into_iter().map(StoredGrant::try_from).collect()
     }

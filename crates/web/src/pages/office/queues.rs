@@ -27,6 +27,10 @@ use crate::{
 /// Rows per page.
 const PAGE_SIZE: i64 = 20;
 
+/// A tab counts up to this many and then says "more than": a province-wide scope holds a
+/// million dossiers, and counting them all for every tab would cost a second a page.
+const COUNT_CAP: i64 = 10_000;
+
 /// The look-ahead of "due soon" officials may choose, in working hours (the first is the
 /// default: a working day).
 const DUE_SOON_HOURS: [u16; 5] = [8, 4, 16, 24, 40];
@@ -360,7 +364,12 @@ pub async fn queues(
     let counts = try_join_all(queues.iter().map(|q| {
         let f = filters.inbox(q, home.as_deref(), 1, 1);
         let (state, actor) = (&state, &principal.actor);
-        async move { state.dossiers.inbox_count(actor, now, &f).await }
+        async move {
+            state
+                .dossiers
+                .inbox_count(actor, now, &f, Some(COUNT_CAP))
+                .await
+        }
     }))
     .await?;
     let current = p
@@ -425,7 +434,12 @@ pub async fn queues(
             } else {
                 q.label.to_owned()
             };
-            json!({"slug": q.slug, "label": label, "count": n,
+            let count = if *n > COUNT_CAP {
+                format!("{}+", crate::present::count_vi(COUNT_CAP))
+            } else {
+                crate::present::count_vi(*n)
+            };
+            json!({"slug": q.slug, "label": label, "count": count, "empty": *n == 0,
                    "current": q.slug == current.slug, "href": link(q.slug, "")})
         })
         .collect();

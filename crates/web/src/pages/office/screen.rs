@@ -9,7 +9,10 @@ use axum::{
     http::StatusCode,
     response::{Html, IntoResponse, Response},
 };
-use motcua_core::dossier::{ActionKind, Dossier, HistoryEntry, StepKind};
+use motcua_core::{
+    agency::{Agency, AgencyKind},
+    dossier::{ActionKind, Dossier, HistoryEntry, StepKind},
+};
 use motcua_service::catalog::Catalog;
 use serde_json::{Value, json};
 
@@ -104,9 +107,82 @@ fn steps(d: &Dossier, catalog: &Catalog) -> Vec<Value> {
         .collect()
 }
 
+/// What the assign, consult and transfer forms offer to choose from.
+#[derive(Debug, Default)]
+pub(super) struct Pickers {
+    /// The officials the dossier may be assigned to.
+    officials: Vec<Value>,
+    /// The agencies that may be consulted, grouped by kind.
+    consult: Vec<Value>,
+    /// The agencies competent for the procedure, to transfer to.
+    transfer: Vec<Value>,
+}
+
+/// The kinds of agency a dossier's handler consults, in the order offered.
+const CONSULTED: [AgencyKind; 4] = [
+    AgencyKind::Department,
+    AgencyKind::VerticalAgency,
+    AgencyKind::ProvincialCommittee,
+    AgencyKind::CommuneCommittee,
+];
+
+impl Pickers {
+    /// The lists the actions `actions` need for `d` (only those: each costs a lookup).
+    async fn for_actions(
+        state: &AppState,
+        d: &Dossier,
+        actions: &[ActionKind],
+        now: jiff::Timestamp,
+    ) -> Result<Self, PageError> {
+        let catalog = state.catalog.get();
+        let today = motcua_core::identity::vietnam_date(now);
+        let mut p = Self::default();
+        if actions.contains(&ActionKind::Assign) {
+            p.officials = state
+                .dossiers
+                .assignable(d, now)
+                .await?
+                .into_iter()
+                .map(|a| json!({"id": a.user_id, "name": a.name, "username": a.username}))
+                .collect();
+        }
+        let elsewhere = |a: &&Agency| a.id != d.current_agency && a.is_valid_on(today);
+        if actions.contains(&ActionKind::Consult) {
+            for kind in CONSULTED {
+                let mut options: Vec<&Agency> = catalog
+                    .agencies()
+                    .iter()
+                    .filter(|a| a.kind == kind)
+                    .filter(elsewhere)
+                    .collect();
+                options.sort_by_cached_key(|a| motcua_core::text::collation_key(&a.name));
+                if !options.is_empty() {
+                    p.consult.push(json!({"label": kind.label_vi(), "options":
+                        options.iter().map(|a| json!({"id": a.id, "name": a.name})).collect::<Vec<_>>()}));
+                }
+            }
+        }
+        if actions.contains(&ActionKind::Transfer) {
+            p.transfer = catalog
+                .offers(&d.procedure)
+                .iter()
+                .filter_map(|(id, _)| catalog.agency(id))
+                .filter(elsewhere)
+                .map(|a| json!({"id": a.id, "name": a.name}))
+                .collect();
+        }
+        Ok(p)
+    }
+}
+
 /// The form of each action, with what it needs to offer (earlier steps, open consultations,
-/// the components to tick).
-fn action_forms(d: &Dossier, actions: &[ActionKind], fb: &Feedback) -> Vec<Value> {
+/// the components to tick, officials and agencies to choose).
+fn action_forms(
+    d: &Dossier,
+    actions: &[ActionKind],
+    fb: &Feedback,
+    pickers: &Pickers,
+) -> Vec<Value> {
     let earlier: Vec<Value> = d
         .process
         .steps
@@ -154,13 +230,21 @@ fn action_forms(d: &Dossier, actions: &[ActionKind], fb: &Feedback) -> Vec<Value
                 "earlier": if k == ActionKind::SendBack { json!(earlier) } else { json!([]) },
                 "consultations": if k == ActionKind::Reply { json!(open) } else { json!([]) },
                 "components": if k == ActionKind::RequestSupplement { json!(components) } else { json!([]) },
+                "officials": if k == ActionKind::Assign { json!(pickers.officials) } else { json!([]) },
+                "agency_groups": match k {
+                    ActionKind::Consult => json!(pickers.consult),
+                    ActionKind::Transfer if !pickers.transfer.is_empty() => {
+                        json!([{"label": "Cơ quan có thẩm quyền giải quyết thủ tục", "options": pickers.transfer}])
+                    }
+                    _ => json!([]),
+                },
                 "approve_step": d.current_step().is_some_and(|s| s.kind == StepKind::Approve),
             })
         })
         .collect()
 }
 
-fn context(state: &AppState, v: &DossierView, fb: &Feedback) -> Value {
+fn context(state: &AppState, v: &DossierView, fb: &Feedback, pickers: &Pickers) -> Value {
     let d = &v.dossier;
     let catalog = state.catalog.get();
     let code = d.code.to_string();
@@ -227,7 +311,7 @@ fn context(state: &AppState, v: &DossierView, fb: &Feedback) -> Value {
         "current_step": v.current_step.as_ref().map(|s| json!({"name": s.name, "agency": s.agency_name, "due": s.due.map(when)})),
         "steps": steps(d, &catalog),
         "history": history_rows(&v.history),
-        "actions": action_forms(d, &v.actions, fb),
+        "actions": action_forms(d, &v.actions, fb, pickers),
         "forms": forms,
         "banner": banner,
         "message": fb.message,
@@ -251,13 +335,14 @@ pub(super) async fn page(
     let history = state.dossiers.history(&principal.actor, &d).await?;
     let calendar = state.dossiers.calendar_for(&d.competent_agency);
     let actions = state.dossiers.actions_for(&principal.actor, now, &d);
+    let pickers = Pickers::for_actions(state, &d, &actions, now).await?;
     let v = view::dossier_view(d, history, actions, &state.catalog.get(), &calendar, now);
     let title = format!("Hồ sơ {}", v.dossier.code);
     let html = render(
         state,
         "mot-cua/dossier.html",
         &title,
-        context(state, &v, fb),
+        context(state, &v, fb, &pickers),
     )?;
     Ok((status, Html(html)).into_response())
 }
