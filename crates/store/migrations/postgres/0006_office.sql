@@ -18,3 +18,8 @@ CREATE INDEX dossiers_given_key ON dossiers (current_agency, given_key);
 CREATE INDEX dossiers_applicant_ident ON dossiers (applicant_ident) WHERE applicant_ident IS NOT NULL;
 CREATE INDEX dossiers_step ON dossiers (current_agency, step_kind, queue_at) WHERE step_kind IS NOT NULL;
 CREATE INDEX dossiers_projection ON dossiers (projection);
+-- A province-wide list of one status walks that status in order instead of a range per
+-- agency and a sort (store::dossier::inbox, "wide" scopes); "newest first" within a unit
+-- reads the submission instants from the index, not from a thousand rows.
+CREATE INDEX dossiers_status_queue ON dossiers (status, queue_at);
+CREATE INDEX dossiers_status_submitted ON dossiers (current_agency, status, submitted_at);
