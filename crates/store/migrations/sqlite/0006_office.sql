@@ -19,7 +19,5 @@ CREATE INDEX dossiers_applicant_ident ON dossiers (applicant_ident) WHERE applic
 CREATE INDEX dossiers_step ON dossiers (current_agency, step_kind, queue_at) WHERE step_kind IS NOT NULL;
 CREATE INDEX dossiers_projection ON dossiers (projection);
 -- A province-wide list of one status walks that status in order instead of a range per
--- agency and a sort (store::dossier::inbox, "wide" scopes); "newest first" within a unit
--- reads the submission instants from the index, not from a thousand rows.
+-- agency and a sort (store::dossier::inbox, "wide" scopes).
 CREATE INDEX dossiers_status_queue ON dossiers (status, queue_at);
-CREATE INDEX dossiers_status_submitted ON dossiers (current_agency, status, submitted_at);

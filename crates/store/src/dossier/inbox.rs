@@ -21,7 +21,14 @@ pub(super) async fn inbox(db: &Db, q: &InboxQuery) -> StoreResult<SummaryPage> {
     let limit = q.limit.clamp(1, 200);
     let offset = q.offset.max(0);
     let rows: Vec<SummaryRow> = on_pool!(db, read, |p, e| {
-        let mut qb = QueryBuilder::new(format!("SELECT {SUMMARY_COLUMNS} FROM dossiers WHERE "));
+        // A wide scope's open list walks the open-dossier queue in order: named, because
+        // with (status, queue_at) beside it SQLite would otherwise merge five status ranges.
+        let from = if e == crate::db::Engine::Sqlite && q.open_only && is_wide(q, false) {
+            "dossiers INDEXED BY dossiers_open_queue"
+        } else {
+            "dossiers"
+        };
+        let mut qb = QueryBuilder::new(format!("SELECT {SUMMARY_COLUMNS} FROM {from} WHERE "));
         push_inbox_filters(&mut qb, q, e, false);
         qb.push(match q.sort {
             InboxSort::Attention => " ORDER BY queue_at, code LIMIT ",
@@ -67,6 +74,12 @@ pub(super) async fn count(db: &Db, q: &InboxQuery, cap: Option<i64>) -> StoreRes
     Ok(n)
 }
 
+/// Whether the rows of `q` are better found by walking a queue in order than by one range per
+/// agency (a province's procedure control office sees hundreds of agencies).
+fn is_wide(q: &InboxQuery, counting: bool) -> bool {
+    !counting && q.scope.agencies.len() > WIDE_SCOPE && q.agency.is_none() && q.assignee.is_none()
+}
+
 /// The inbox conditions; `counting` keeps the agency indexes usable (a count over a wide scope
 /// is an index-only sum of one range per agency).
 fn push_inbox_filters<DB>(
@@ -82,10 +95,7 @@ fn push_inbox_filters<DB>(
     // A wide scope (a province's procedure control office, hundreds of agencies) is better
     // served by walking the open-dossier queue in order than by one range per agency and a
     // sort: `+current_agency` tells SQLite not to use the agency indexes for it.
-    let wide = !counting
-        && q.scope.agencies.len() > WIDE_SCOPE
-        && q.agency.is_none()
-        && q.assignee.is_none();
+    let wide = is_wide(q, counting);
     let agency_col = if wide && engine == crate::db::Engine::Sqlite {
         "+current_agency"
     } else {

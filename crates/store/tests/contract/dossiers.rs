@@ -1343,6 +1343,28 @@ async fn the_inbox_filters_orders_and_pages(db: &Db) {
     .await;
     assert_eq!(p.total, 0);
 
+    // A wide scope (more than 32 agencies) is walked in queue order instead of per agency:
+    // the same rows, open ones and one status alike.
+    let mut many: Vec<String> = (0..40).map(|i| format!("bn.z{i}")).collect();
+    many.extend(["bn.a", "bn.b", "bn.c"].map(str::to_owned));
+    let many: Vec<&str> = many.iter().map(String::as_str).collect();
+    for (label, open_only, statuses) in [
+        ("wide, open", true, vec![]),
+        ("wide, one status", false, vec![Status::Processing]),
+        ("wide, every status", false, vec![]),
+    ] {
+        let p = check(
+            InboxQuery {
+                open_only,
+                statuses,
+                ..q(scope(&many, &[]))
+            },
+            label,
+        )
+        .await;
+        assert!(p.total > 0, "{label}");
+    }
+
     // Orders: by submission either way, ties broken by code.
     for sort in [InboxSort::Newest, InboxSort::Oldest, InboxSort::Attention] {
         let p = check(
