@@ -76,8 +76,14 @@ pub(super) async fn count(db: &Db, q: &InboxQuery, cap: Option<i64>) -> StoreRes
 
 /// Whether the rows of `q` are better found by walking a queue in order than by one range per
 /// agency (a province's procedure control office sees hundreds of agencies).
+/// A step's queue (waiting for approval, for the issue) is small and has its own index per
+/// agency, so it is never walked this way.
 fn is_wide(q: &InboxQuery, counting: bool) -> bool {
-    !counting && q.scope.agencies.len() > WIDE_SCOPE && q.agency.is_none() && q.assignee.is_none()
+    !counting
+        && q.scope.agencies.len() > WIDE_SCOPE
+        && q.agency.is_none()
+        && q.assignee.is_none()
+        && q.step_kind.is_none()
 }
 
 /// The inbox conditions; `counting` keeps the agency indexes usable (a count over a wide scope

@@ -86,13 +86,15 @@ static QUEUES: [Queue; 13] = [
         overdue: true,
         ..queue("qua-han", "Quá hạn", StatusFilter::Open)
     },
+    // A step kind is projected only while in process, so these need no status condition
+    // (and their counts stay inside the step index).
     Queue {
         step: Some(StepKind::Approve),
-        ..only("cho-phe-duyet", "Chờ phê duyệt", Status::Processing)
+        ..queue("cho-phe-duyet", "Chờ phê duyệt", StatusFilter::All)
     },
     Queue {
         step: Some(StepKind::Issue),
-        ..only("cho-phat-hanh", "Chờ phát hành kết quả", Status::Processing)
+        ..queue("cho-phat-hanh", "Chờ phát hành kết quả", StatusFilter::All)
     },
     only("tra-ket-qua", "Chờ trả kết quả", Status::Done),
     only("da-tra", "Đã trả kết quả", Status::Returned),
