@@ -436,8 +436,9 @@ async fn nobody_can_find_out_who_has_an_account(s: &Server) {
     let mut known_times = Vec::new();
     let mut ghost_times = Vec::new();
     let mut pages = Vec::new();
-    for (login, times) in [(&user, &mut known_times), (&ghost, &mut ghost_times)] {
-        for _ in 0..3 {
+    // Interleaved, so that both kinds meet the same load on a busy machine.
+    for _ in 0..3 {
+        for (login, times) in [(&user, &mut known_times), (&ghost, &mut ghost_times)] {
             let t = Instant::now();
             let r = b
                 .post_form(
@@ -455,11 +456,13 @@ async fn nobody_can_find_out_who_has_an_account(s: &Server) {
         }
     }
     assert!(pages.windows(2).all(|w| w[0] == w[1]), "identical pages");
-    // Similar timing: the unknown account costs a (dummy) password hash too.
+    // Similar timing: the unknown account costs a (dummy) password hash too. The fastest of
+    // each kind is compared: load only ever adds time, and without the dummy hash the
+    // unknown account's fastest answer would be a few milliseconds against a hash's tens.
     known_times.sort();
     ghost_times.sort();
     assert!(
-        ghost_times[1] * 4 >= known_times[1],
+        ghost_times[0] * 4 >= known_times[0],
         "unknown accounts answer much faster ({ghost_times:?} vs {known_times:?})"
     );
 
