@@ -5,10 +5,7 @@
 //! node"). A node notices changes made by another node through generation counters in the
 //! store and reloads; an import on this node reloads immediately.
 
-use std::{
-    collections::{BTreeMap, HashMap},
-    sync::Arc,
-};
+use std::{collections::HashMap, sync::Arc};
 
 use jiff::civil::Date;
 use motcua_core::{
@@ -53,6 +50,8 @@ pub struct Catalog {
     by_code: HashMap<String, usize>,
     index: CatalogIndex,
     fields: Vec<FieldSummary>,
+    /// The codes of each field's procedures (the inbox's field filter).
+    by_field: HashMap<String, Vec<String>>,
     agencies: Vec<Agency>,
     agency_by_id: HashMap<String, usize>,
     offers: HashMap<String, Vec<(String, OnlineLevel)>>,
@@ -94,15 +93,18 @@ impl Catalog {
             .enumerate()
             .map(|(i, p)| (p.procedure.code.as_str().to_owned(), i))
             .collect();
-        let mut field_counts: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut by_field: HashMap<String, Vec<String>> = HashMap::new();
         for p in &procedures {
-            *field_counts.entry(p.procedure.field.as_str()).or_default() += 1;
+            by_field
+                .entry(p.procedure.field.clone())
+                .or_default()
+                .push(p.procedure.code.as_str().to_owned());
         }
-        let mut fields: Vec<FieldSummary> = field_counts
-            .into_iter()
-            .map(|(name, count)| FieldSummary {
-                name: name.to_owned(),
-                count,
+        let mut fields: Vec<FieldSummary> = by_field
+            .iter()
+            .map(|(name, codes)| FieldSummary {
+                name: name.clone(),
+                count: codes.len(),
             })
             .collect();
         fields.sort_by_cached_key(|f| motcua_core::text::collation_key(&f.name));
@@ -132,6 +134,7 @@ impl Catalog {
             by_code,
             index,
             fields,
+            by_field,
             hierarchy,
             agencies,
             agency_by_id,
@@ -164,12 +167,8 @@ impl Catalog {
     }
 
     /// The codes of the procedures in force in a field (empty when there is no such field).
-    pub fn procedures_in_field(&self, field: &str) -> Vec<String> {
-        self.procedures
-            .iter()
-            .filter(|p| p.procedure.field == field)
-            .map(|p| p.procedure.code.as_str().to_owned())
-            .collect()
+    pub fn procedures_in_field(&self, field: &str) -> &[String] {
+        self.by_field.get(field).map_or(&[], Vec::as_slice)
     }
 
     /// All agencies (current and expired), ordered by id.

@@ -8,9 +8,9 @@ use motcua_core::{
         self, Action, ActionKind, Dossier, FieldError, HistoryEntry, Person, SupplementItem,
         TransitionError,
     },
-    identity::{Permission, Role, allows, credentials::LoginId, vietnam_date},
+    identity::{Grant, Permission, Role, allows, credentials::LoginId, vietnam_date},
 };
-use motcua_store::{Accompanying, StoreError, UserKind};
+use motcua_store::{Accompanying, StoreError, User, UserKind};
 
 use super::{
     ActionRequest, DossierDeps, DossierService, notify, person,
@@ -329,23 +329,16 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
         let today = vietnam_date(now);
         let mut ids: Vec<String> = Vec::new();
         for g in self.store.grants_at(&at, &roles).await? {
-            let ok = allows(
-                std::slice::from_ref(&g.grant),
-                Permission::DossierHandle,
-                &d.current_agency,
-                &ancestors,
-                Some(&d.procedure),
-                today,
-            );
-            if ok && !ids.contains(&g.user_id) {
+            if may_handle(std::slice::from_ref(&g.grant), d, &ancestors, today)
+                && !ids.contains(&g.user_id)
+            {
                 ids.push(g.user_id);
             }
         }
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             if let Some(u) = self.store.user(&id).await?
-                && u.kind == UserKind::Official
-                && u.disabled_at.is_none()
+                && is_active_official(&u)
             {
                 out.push(Assignable {
                     user_id: u.id,
@@ -376,7 +369,7 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
             },
         }
         .ok_or_else(bad)?;
-        if user.kind != UserKind::Official || user.disabled_at.is_some() {
+        if !is_active_official(&user) {
             return Err(bad());
         }
         let grants: Vec<_> = self
@@ -387,15 +380,8 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
             .map(|g| g.grant)
             .collect();
         let catalog = self.catalog.get();
-        let ok = allows(
-            &grants,
-            Permission::DossierHandle,
-            &d.current_agency,
-            &catalog.hierarchy().ancestors(&d.current_agency),
-            Some(&d.procedure),
-            vietnam_date(now),
-        );
-        if !ok {
+        let ancestors = catalog.hierarchy().ancestors(&d.current_agency);
+        if !may_handle(&grants, d, &ancestors, vietnam_date(now)) {
             return Err(bad());
         }
         Ok(Person {
@@ -403,6 +389,24 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
             name: user.display_name,
         })
     }
+}
+
+/// Whether `grants` let their holder handle `d` where it is now, for its procedure: the
+/// one rule both the assign form's list and the assign action apply.
+fn may_handle(grants: &[Grant], d: &Dossier, ancestors: &[&str], today: jiff::civil::Date) -> bool {
+    allows(
+        grants,
+        Permission::DossierHandle,
+        &d.current_agency,
+        ancestors,
+        Some(&d.procedure),
+        today,
+    )
+}
+
+/// An official's account that may still act.
+fn is_active_official(u: &User) -> bool {
+    u.kind == UserKind::Official && u.disabled_at.is_none()
 }
 
 /// An official the dossier can be assigned to.

@@ -1,11 +1,12 @@
 //! The officer inbox: dossiers at the agencies where the actor holds `dossier.read` (the
 //! permission filter runs inside the query), in the order they need attention.
 
+use futures_util::future::try_join_all;
 use jiff::{Timestamp, civil::Date};
 use motcua_core::{
     catalog::TimeUnit,
     dossier::{Status, StepKind, SubmissionChannel},
-    identity::Permission,
+    identity::{Permission, Scope},
 };
 use motcua_store::{ApplicantSearch, InboxQuery, InboxSort, SummaryPage};
 
@@ -101,22 +102,44 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
         Ok(self.store.inbox(&q).await?)
     }
 
-    /// How many dossiers of the actor's inbox match `f` (its paging ignored), counted up to
-    /// `cap + 1` when a cap is given (see `DossierStore::inbox_count`).
-    pub async fn inbox_count(
+    /// How many dossiers of the actor's inbox match each of `filters` (their paging ignored),
+    /// counted up to `cap + 1` when a cap is given (see `DossierStore::inbox_count`): the
+    /// counts of a page of queue tabs, run side by side over one scope.
+    pub async fn inbox_counts(
         &self,
         actor: &Actor,
         now: Timestamp,
-        f: &InboxFilter,
+        filters: &[InboxFilter],
         cap: Option<i64>,
-    ) -> ServiceResult<i64> {
-        let q = self.inbox_query(actor, now, f)?;
-        Ok(self.store.inbox_count(&q, cap).await?)
+    ) -> ServiceResult<Vec<i64>> {
+        let scope = self.inbox_scope(actor, now);
+        let queries = filters
+            .iter()
+            .map(|f| self.query_in(scope.clone(), actor, now, f))
+            .collect::<ServiceResult<Vec<_>>>()?;
+        let counts = try_join_all(queries.iter().map(|q| self.store.inbox_count(q, cap))).await?;
+        Ok(counts)
+    }
+
+    /// Where the actor may read dossiers.
+    fn inbox_scope(&self, actor: &Actor, now: Timestamp) -> Scope {
+        actor.scope(self.catalog.get().hierarchy(), now, Permission::DossierRead)
     }
 
     /// The store query of `f`, inside the actor's `dossier.read` scope.
     fn inbox_query(
         &self,
+        actor: &Actor,
+        now: Timestamp,
+        f: &InboxFilter,
+    ) -> ServiceResult<InboxQuery> {
+        self.query_in(self.inbox_scope(actor, now), actor, now, f)
+    }
+
+    /// The store query of `f` inside `scope`.
+    fn query_in(
+        &self,
+        scope: Scope,
         actor: &Actor,
         now: Timestamp,
         f: &InboxFilter,
@@ -166,9 +189,9 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
         let procedures = f
             .field
             .as_ref()
-            .map(|field| self.catalog.get().procedures_in_field(field));
+            .map(|field| self.catalog.get().procedures_in_field(field).to_vec());
         let q = InboxQuery {
-            scope: actor.scope(self.catalog.get().hierarchy(), now, Permission::DossierRead),
+            scope,
             assignee: if f.mine {
                 actor.user_id().map(str::to_owned)
             } else {

@@ -5,7 +5,6 @@ use axum::{
     extract::{Query, State},
     response::{Html, IntoResponse, Redirect, Response},
 };
-use futures_util::future::try_join_all;
 use jiff::{Timestamp, civil::Date};
 use motcua_core::{
     dossier::{DossierCode, Status, StepKind, SubmissionChannel},
@@ -362,18 +361,15 @@ pub async fn queues(
         .filter(|q| !q.my_unit || home.is_some())
         .collect();
 
-    // One count per queue, with the same filters, run side by side.
-    let counts = try_join_all(queues.iter().map(|q| {
-        let f = filters.inbox(q, home.as_deref(), 1, 1);
-        let (state, actor) = (&state, &principal.actor);
-        async move {
-            state
-                .dossiers
-                .inbox_count(actor, now, &f, Some(COUNT_CAP))
-                .await
-        }
-    }))
-    .await?;
+    // One count per queue, with the same filters, run side by side by the service.
+    let per_queue: Vec<InboxFilter> = queues
+        .iter()
+        .map(|q| filters.inbox(q, home.as_deref(), 1, 1))
+        .collect();
+    let counts = state
+        .dossiers
+        .inbox_counts(&principal.actor, now, &per_queue, Some(COUNT_CAP))
+        .await?;
     let current = p
         .hang
         .as_deref()
