@@ -52,11 +52,17 @@ fn timeliness(
 }
 
 impl From<&Component> for ComponentLine {
+    /// What the desk saw on paper when it recorded it; otherwise what the procedure asks for
+    /// (an electronic document stands for it).
     fn from(c: &Component) -> Self {
+        let (originals, copies) = match c.paper {
+            Some(p) if !p.is_empty() => (p.originals, p.copies),
+            _ => (c.originals, c.copies),
+        };
         Self {
             name: c.name.clone(),
-            originals: c.originals,
-            copies: c.copies,
+            originals,
+            copies,
             kind: None,
         }
     }
@@ -105,7 +111,13 @@ impl FormData {
             appointment: d.due.legal,
             time_limit: d.limit.map(|l| l.text_vi()).unwrap_or_default(),
             sets: 1,
-            components: d.components.iter().map(ComponentLine::from).collect(),
+            // Form 01 lists what was handed in, not what the procedure might have asked for.
+            components: d
+                .components
+                .iter()
+                .filter(|c| c.is_provided())
+                .map(ComponentLine::from)
+                .collect(),
             return_place: Some(return_place),
             fees: d.fees.iter().map(|f| f.text.clone()).collect(),
             supplement: supplement
@@ -203,8 +215,8 @@ mod tests {
     use motcua_core::{
         catalog::{ProcedureCode, ProcessingTime, TimeUnit},
         dossier::{
-            Apology, Applicant, ApplicantKind, DossierCode, FeeLine, Notice, Process, ReturnPlace,
-            Step, StepKind, Submission, SubmissionChannel, SupplementRequest,
+            Apology, Applicant, ApplicantKind, DossierCode, FeeLine, Notice, PaperReceived,
+            Process, ReturnPlace, Step, StepKind, Submission, SubmissionChannel, SupplementRequest,
         },
     };
 
@@ -264,6 +276,10 @@ mod tests {
                 copies: 0,
                 files: Vec::new(),
                 held_document: None,
+                paper: Some(PaperReceived {
+                    originals: 1,
+                    copies: 2,
+                }),
                 condition: None,
                 applies: None,
             }],
@@ -335,6 +351,10 @@ mod tests {
             ))
         );
         assert_eq!(f.components[0].originals, 1);
+        assert_eq!(
+            f.components[0].copies, 2,
+            "the paper the desk saw, not the catalog's 0"
+        );
         assert_eq!(f.fees, ["Miễn lệ phí"]);
         assert_eq!(f.signers.applicant, "Nguyễn Thị Hường");
         assert_eq!(f.control_rows.len(), 2);

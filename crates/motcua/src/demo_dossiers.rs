@@ -15,8 +15,8 @@ use motcua_core::{
     calendar::WorkCalendar,
     catalog::{OnlineLevel, RequirementKind, TimeUnit, classify_case},
     dossier::{
-        Applicant, ApplicantKind, Dossier, DossierRules, ReturnMethod, Status, StepKind,
-        SubmissionChannel, SupplementItem,
+        Applicant, ApplicantKind, Dossier, DossierRules, PaperReceived, ReturnMethod, Status,
+        StepKind, SubmissionChannel, SupplementItem,
     },
     identity::{credentials::LoginId, vietnam_date},
 };
@@ -243,12 +243,19 @@ pub async fn generate(db: &Db, now: Timestamp, count: u32) -> anyhow::Result<u32
                     .map(|&index| ComponentInput {
                         index,
                         files: Vec::new(),
-                        held_document: Some("Bản điện tử trên Cổng Dịch vụ công".to_owned()),
+                        // Online: a document already held; at the desk: the paper seen.
+                        held_document: online
+                            .then(|| "Bản điện tử trên Cổng Dịch vụ công".to_owned()),
+                        paper: (!online).then_some(PaperReceived {
+                            originals: 1,
+                            copies: 0,
+                        }),
                     })
                     .collect(),
                 answers: Vec::new(),
                 return_method: Some(ReturnMethod::Desk),
                 return_address: None,
+                decision: None,
             };
             let submitter = if online {
                 &people[who]
@@ -418,6 +425,7 @@ async fn play(
                             index: 0,
                             files: Vec::new(),
                             held_document: Some("Bản điện tử đã chụp lại".to_owned()),
+                            paper: None,
                         }]),
                         ..ActionRequest::default()
                     };

@@ -30,6 +30,12 @@ pub fn count_vi(n: i64) -> String {
     out
 }
 
+/// `+84912345678` as people write it: `0912345678`.
+pub fn local_phone(p: &str) -> String {
+    p.strip_prefix("+84")
+        .map_or_else(|| p.to_owned(), |rest| format!("0{rest}"))
+}
+
 /// "20.000 đồng" (Vietnamese thousands separator).
 pub fn money_vi(vnd: i64) -> String {
     format!("{} đồng", count_vi(vnd))

@@ -10,8 +10,8 @@
 use jiff::Timestamp;
 
 use super::{
-    Applicant, Component, FeeLine, FieldError, FileRef, ProcessTemplate, Representative,
-    ReturnMethod, ReturnPlace, Submission, SubmissionChannel, text_field,
+    Applicant, Component, FeeLine, FieldError, FileRef, PaperReceived, ProcessTemplate,
+    Representative, ReturnMethod, ReturnPlace, Submission, SubmissionChannel, text_field,
 };
 use crate::{
     calendar::WorkCalendar,
@@ -73,6 +73,8 @@ pub struct ProvidedComponent {
     pub files: Vec<FileRef>,
     /// A document already held (e.g. a previous result's number).
     pub held_document: Option<String>,
+    /// Paper seen at the desk (desk and postal dossiers only).
+    pub paper: Option<PaperReceived>,
 }
 
 /// Everything intake needs, looked up by the caller.
@@ -109,6 +111,9 @@ pub struct IntakeRequest<'a> {
     /// The internal process configured for the procedure at the competent agency (or the
     /// default).
     pub process: ProcessTemplate,
+    /// Whether every required document must be provided. Only a desk entering a dossier to
+    /// hand back Form 02 (what is missing) or Form 03 (a refusal) takes one that is not.
+    pub check_complete: bool,
 }
 
 /// The channel a submitter may use: applicants submit online (where the agency offers the
@@ -248,6 +253,7 @@ pub fn plan(
             copies: r.copies,
             files: Vec::new(),
             held_document: None,
+            paper: None,
             condition: classified.condition.as_ref().map(|c| c.question.clone()),
             applies,
         });
@@ -282,10 +288,29 @@ pub fn plan(
             Ok(None) => {}
             Err(e) => errors.push(e),
         }
+        match (provided.paper, channel) {
+            (None, _) => {}
+            (Some(p), _) if p.is_empty() => {}
+            (Some(p), _) if p.originals.max(p.copies) > PaperReceived::MAX => {
+                errors.push(FieldError::new(
+                    format!("{field}.paper"),
+                    format!(
+                        "số bản chính, bản sao của một giấy tờ từ 0 đến {}",
+                        PaperReceived::MAX
+                    ),
+                ));
+            }
+            (Some(p), Some(ch)) if ch.is_received_by_officer() => c.paper = Some(p),
+            (Some(_), _) => errors.push(FieldError::new(
+                format!("{field}.paper"),
+                "bản giấy chỉ được ghi nhận cho hồ sơ nộp trực tiếp hoặc qua bưu chính",
+            )),
+        }
     }
     let missing = missing_components(&components);
     if let Some(&first) = missing.first()
         && case.is_some()
+        && req.check_complete
     {
         let names: Vec<&str> = missing
             .iter()
@@ -486,6 +511,7 @@ mod tests {
                 index: 0,
                 files: vec![file("f-1")],
                 held_document: None,
+                paper: None,
             }],
             answers: Vec::new(),
             return_method: Some(ReturnMethod::Online),
@@ -493,6 +519,7 @@ mod tests {
             receiving_agency: "bn.x07210.tt".into(),
             competent_agency: "bn.x07210".into(),
             process: ProcessTemplate::default_for(),
+            check_complete: true,
         }
     }
 
@@ -580,6 +607,55 @@ mod tests {
     }
 
     #[test]
+    fn paper_seen_at_the_desk_counts_as_provided_and_only_there() {
+        let p = procedure();
+        let paper = |originals, copies| ProvidedComponent {
+            index: 0,
+            files: vec![],
+            held_document: None,
+            paper: Some(PaperReceived { originals, copies }),
+        };
+        let at = t("2026-11-25T09:00:00+07:00");
+        let mut r = request(&p, Submitter::Official);
+        r.components = vec![paper(1, 2)];
+        let s = plan(r, "id".into(), at, &CAL, &DossierRules::default()).unwrap();
+        assert!(s.components[0].is_provided());
+        assert_eq!(
+            s.components[0].paper,
+            Some(PaperReceived {
+                originals: 1,
+                copies: 2
+            })
+        );
+        // Nothing seen is nothing provided.
+        let mut r = request(&p, Submitter::Official);
+        r.components = vec![paper(0, 0)];
+        let e = plan(r, "id".into(), at, &CAL, &DossierRules::default()).unwrap_err();
+        assert_eq!(e[0].field, "components[0]");
+        // An online applicant has no paper to show, and a desk no 500 copies.
+        let mut r = request(&p, applicant_of("u-1"));
+        r.components = vec![paper(1, 0)];
+        let e = plan(r, "id".into(), at, &CAL, &DossierRules::default()).unwrap_err();
+        assert!(e.iter().any(|e| e.field == "components[0].paper"), "{e:?}");
+        let mut r = request(&p, Submitter::Official);
+        r.components = vec![paper(1, 500)];
+        let e = plan(r, "id".into(), at, &CAL, &DossierRules::default()).unwrap_err();
+        assert!(e.iter().any(|e| e.field == "components[0].paper"), "{e:?}");
+    }
+
+    #[test]
+    fn a_desk_handing_back_form_02_takes_an_incomplete_dossier() {
+        let p = procedure();
+        let at = t("2026-11-25T09:00:00+07:00");
+        let mut r = request(&p, Submitter::Official);
+        r.components.clear();
+        assert!(plan(r.clone(), "id".into(), at, &CAL, &DossierRules::default()).is_err());
+        r.check_complete = false;
+        let s = plan(r, "id".into(), at, &CAL, &DossierRules::default()).unwrap();
+        assert!(!s.components[0].is_provided());
+    }
+
+    #[test]
     fn channel_rules() {
         let a = applicant_of("u");
         let o = Submitter::Official;
@@ -623,6 +699,7 @@ mod tests {
             index: 7,
             files: vec![],
             held_document: None,
+            paper: None,
         }];
         r.return_method = Some(ReturnMethod::Post);
         let e = plan(
@@ -670,6 +747,7 @@ mod tests {
             index: 0,
             files: vec![],
             held_document: Some("  Bản điện tử số 12  ".into()),
+            paper: None,
         }];
         let s = plan(
             r,
@@ -771,6 +849,7 @@ mod tests {
                 index: 3,
                 files: vec![file("f-kh")],
                 held_document: None,
+                paper: None,
             });
         })
         .unwrap();
@@ -791,6 +870,7 @@ mod tests {
                 index: 2,
                 files: vec![file("f-x")],
                 held_document: None,
+                paper: None,
             });
             r.answers = vec![(0, true)];
         })
@@ -807,6 +887,7 @@ mod tests {
             copies: 0,
             files,
             held_document: None,
+            paper: None,
             condition: None,
             applies: None,
         };

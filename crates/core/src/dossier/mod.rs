@@ -20,8 +20,8 @@ pub use machine::{
 };
 pub use model::{
     Answer, Apology, Component, Consultation, Dossier, FeeLine, FileRef, IssuedResult, Notice,
-    Person, ReturnMethod, ReturnPlace, Status, StepRecord, Submission, SubmissionChannel,
-    SupplementItem, SupplementRequest, text_field,
+    PaperReceived, Person, ReturnMethod, ReturnPlace, Status, StepRecord, Submission,
+    SubmissionChannel, SupplementItem, SupplementRequest, text_field,
 };
 pub use process::{
     Process, ProcessError, ProcessTemplate, Step, StepAgency, StepKind, StepTemplate,

@@ -209,6 +209,10 @@ pub struct Component {
     /// A document already held electronically (a previous result's number, a record in a
     /// national database) used instead of a file.
     pub held_document: Option<String>,
+    /// The paper the desk saw for it, for a dossier brought to the desk or sent by post (what
+    /// Form 01 lists as originals and copies received).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paper: Option<PaperReceived>,
     /// For a document the procedure asks only in some situation: the yes/no question, as the
     /// applicant was asked it.
     pub condition: Option<String>,
@@ -217,9 +221,37 @@ pub struct Component {
 }
 
 impl Component {
-    /// Whether something was provided.
+    /// Whether something was provided: a file, a document already held, or paper seen at the
+    /// desk.
     pub fn is_provided(&self) -> bool {
-        !self.files.is_empty() || self.held_document.is_some()
+        !self.files.is_empty()
+            || self.held_document.is_some()
+            || self.paper.is_some_and(|p| !p.is_empty())
+    }
+}
+
+/// Paper handed in at the desk for one document: originals seen (and compared, then handed
+/// back or kept as the procedure says) and copies kept. Only an official receiving a dossier in
+/// person or by post records it; an online applicant has no paper to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PaperReceived {
+    /// Originals (bản chính) seen.
+    #[serde(default)]
+    pub originals: u32,
+    /// Copies (bản sao) received.
+    #[serde(default)]
+    pub copies: u32,
+}
+
+impl PaperReceived {
+    /// Most sheets of one kind a desk records for a document: more is a typing slip.
+    pub const MAX: u32 = 99;
+
+    /// Whether nothing was seen.
+    pub fn is_empty(self) -> bool {
+        self.originals == 0 && self.copies == 0
     }
 }
 

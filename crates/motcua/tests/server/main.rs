@@ -29,6 +29,7 @@ mod oidc;
 mod pages;
 mod portal;
 mod privacy;
+mod reception;
 mod security;
 mod support;
 

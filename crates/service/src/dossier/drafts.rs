@@ -67,6 +67,7 @@ impl DraftData {
                 .ok_or_else(|| missing("agency", "hãy chọn nơi nộp hồ sơ"))?,
             case: self.case.unwrap_or(0),
             channel: None,
+            decision: None,
             applicant: self
                 .applicant
                 .clone()

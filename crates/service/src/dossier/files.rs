@@ -104,6 +104,23 @@ fn file_ref(m: FileMeta) -> FileRef {
 }
 
 impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
+    /// The actor's own uploads among `ids`, for a form shown again with the files it already
+    /// holds; an id that is not theirs (or not a file) is left out.
+    pub async fn own_uploads(&self, actor: &Actor, ids: &[String]) -> ServiceResult<Vec<FileRef>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            match self
+                .own_files(actor, std::slice::from_ref(id), "files")
+                .await
+            {
+                Ok(mut f) => out.append(&mut f),
+                Err(ServiceError::Invalid(_)) => {}
+                Err(other) => return Err(other),
+            }
+        }
+        Ok(out)
+    }
+
     /// Resolves uploaded file ids into references; only the uploader may attach a file.
     pub(super) async fn own_files(
         &self,
@@ -237,7 +254,11 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
                 usage.loose, self.files.loose_file_hours
             )));
         }
-        if usage.bytes.saturating_add(size) > self.files.max_bytes_per_account {
+        // The byte quota is an applicant's: an official's scans belong to the dossiers of
+        // their agency (its records), and only their loose uploads are bounded.
+        if !actor.is_official()
+            && usage.bytes.saturating_add(size) > self.files.max_bytes_per_account
+        {
             return Err(ServiceError::Conflict(format!(
                 "Tài khoản đã dùng hết dung lượng lưu tệp ({} MB).",
                 self.files.max_bytes_per_account / (1024 * 1024)

@@ -15,6 +15,7 @@ pub mod inbox;
 mod ledger;
 mod lookup;
 pub mod notify;
+mod reception;
 pub mod request;
 pub mod scan;
 mod submit;
@@ -36,7 +37,8 @@ pub use files::{FileRules, MyDocument, dossier_has_file, sniff};
 pub use inbox::{InboxFilter, StatusFilter};
 pub use ledger::MAX_LEDGER_DAYS;
 pub use lookup::LOOKUP_POLICY;
-pub use request::{ActionRequest, ComponentInput, ConditionAnswer, SubmitRequest};
+pub use reception::EarlierApplicant;
+pub use request::{ActionRequest, ComponentInput, ConditionAnswer, DeskDecision, SubmitRequest};
 
 use crate::{
     actor::{Actor, Target, record},

@@ -4,7 +4,8 @@
 
 use jiff::{Timestamp, civil::Date};
 use motcua_core::dossier::{
-    Applicant, FieldError, Representative, ReturnMethod, SubmissionChannel, SupplementItem,
+    Applicant, FieldError, PaperReceived, Representative, ReturnMethod, SubmissionChannel,
+    SupplementItem,
 };
 use serde::{Deserialize, Serialize};
 
@@ -51,6 +52,31 @@ pub struct SubmitRequest {
     pub return_method: Option<ReturnMethod>,
     /// Postal address for `post`.
     pub return_address: Option<String>,
+    /// For a dossier entered at the desk or received by post: what the desk decides once it
+    /// has checked it (default: `receive`, with Form 01).
+    pub decision: Option<DeskDecision>,
+}
+
+/// What the desk decides about a dossier brought to it or sent by post, after checking it
+/// (Decree 61/2018, art. 19): receive it (Form 01), or give it back with every missing
+/// document listed at once (Form 02), or refuse it with the reason (Form 03). The dossier gets
+/// a code either way, so the form handed over can be traced and the ledger lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DeskDecision {
+    /// Received: the process starts and Form 01 is printed.
+    Receive,
+    /// Not complete: what is missing, all at once (Form 02).
+    Supplement {
+        /// Every missing item.
+        items: Vec<SupplementItem>,
+    },
+    /// Refused (Form 03).
+    Refuse {
+        /// Why, as the applicant will read it.
+        reason: String,
+    },
 }
 
 /// A document provided: uploaded files (ids from `POST /api/v1/files`) or a reference to a
@@ -66,6 +92,8 @@ pub struct ComponentInput {
     pub files: Vec<String>,
     /// A document already held (e.g. a previous result's number).
     pub held_document: Option<String>,
+    /// Paper seen at the desk (desk and postal dossiers only).
+    pub paper: Option<PaperReceived>,
 }
 
 /// An answer to a conditional document's question.

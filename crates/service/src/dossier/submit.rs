@@ -14,7 +14,9 @@ use motcua_core::{
 };
 use motcua_store::{Accompanying, Created, Creation, IdempotencyKey};
 
-use super::{DossierDeps, DossierService, SubmitRequest, act::illegal, notify, person};
+use super::{
+    DeskDecision, DossierDeps, DossierService, SubmitRequest, act::illegal, notify, person,
+};
 use crate::{
     actor::{Actor, Target},
     error::{ServiceError, ServiceResult},
@@ -109,6 +111,18 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
                 .await?;
         }
         let mut errors: Vec<FieldError> = Vec::new();
+        let decision = match req.decision {
+            None => Action::Accept,
+            Some(_) if !channel.is_received_by_officer() => {
+                return Err(ServiceError::invalid(
+                    "decision",
+                    "chỉ hồ sơ nộp trực tiếp hoặc qua bưu chính mới có quyết định của bộ phận một cửa khi nhập",
+                ));
+            }
+            Some(DeskDecision::Receive) => Action::Accept,
+            Some(DeskDecision::Supplement { items }) => Action::RequestSupplement { items },
+            Some(DeskDecision::Refuse { reason }) => Action::Refuse { reason },
+        };
         let mut provided = Vec::with_capacity(req.components.len());
         for (i, c) in req.components.iter().enumerate() {
             let field = format!("components[{i}].files");
@@ -117,6 +131,7 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
                     index: c.index,
                     files,
                     held_document: c.held_document.clone(),
+                    paper: c.paper,
                 }),
                 Err(ServiceError::Invalid(mut e)) => errors.append(&mut e),
                 Err(other) => return Err(other),
@@ -141,6 +156,7 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
                 receiving_agency: receiving.clone(),
                 competent_agency: competent,
                 process,
+                check_complete: matches!(decision, Action::Accept),
             },
             uuid::Uuid::now_v7().to_string(),
             now,
@@ -176,7 +192,17 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
                 calendar: &calendar,
                 rules: &self.rules,
             };
-            let applied = dossier::apply(&mut d, Action::Accept, &ctx).map_err(|e| illegal(&e))?;
+            // A desk's Form 02 or Form 03 is refused here like the same action on an online
+            // dossier (no items, no reason), as field errors.
+            let applied =
+                dossier::apply(&mut d, decision, &ctx).map_err(|e| match illegal(&e) {
+                    ServiceError::Invalid(errs) => ServiceError::Invalid(
+                        errs.into_iter()
+                            .map(|f| FieldError::new(format!("decision.{}", f.field), f.message))
+                            .collect(),
+                    ),
+                    other => other,
+                })?;
             history.push(HistoryEntry {
                 at: now,
                 actor: Some(who.clone()),
@@ -191,6 +217,10 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
             .agency(receiving)
             .procedure(code.as_str())
             .with("channel", channel.as_str());
+        let audit = match history.last() {
+            Some(h) if h.action != "submit" => audit.with("decision", h.action.as_str()),
+            _ => audit,
+        };
         let build = Box::new(move |issued: DossierCode| {
             d.code = issued.clone();
             let mails = notify::mail_for(&d, "submit", now).into_iter().collect();

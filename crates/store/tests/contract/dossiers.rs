@@ -84,6 +84,7 @@ fn dossier(id: &str, code: DossierCode, agency: &str, submitted: Timestamp) -> D
             sha256: "ab".repeat(32),
         }],
         held_document: Some("GCS-2020-001".into()),
+        paper: None,
         condition: Some("Bạn nộp hồ sơ thay người khác (theo ủy quyền)?".into()),
         applies: Some(true),
     }];

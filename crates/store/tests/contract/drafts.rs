@@ -181,6 +181,7 @@ async fn uploads_are_held_by_drafts_and_dossiers_or_removed(db: &Db) {
             sha256: "ab".repeat(32),
         }],
         held_document: None,
+        paper: None,
         condition: None,
         applies: None,
     }];

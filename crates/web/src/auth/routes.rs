@@ -157,6 +157,17 @@ pub const ROUTES: &[RouteAccess] = &[
     r("GET", "/mot-cua", Official),
     r("GET", "/mot-cua/ho-so/{code}", Official),
     r("POST", "/mot-cua/chuyen-buoc", Official),
+    needs("GET", "/mot-cua/tiep-nhan", Permission::DossierReceive),
+    needs(
+        "GET",
+        "/mot-cua/tiep-nhan/{code}",
+        Permission::DossierReceive,
+    ),
+    needs(
+        "POST",
+        "/mot-cua/tiep-nhan/{code}",
+        Permission::DossierReceive,
+    ),
     r("POST", "/mot-cua/ho-so/{code}/thao-tac/{action}", Official),
     // Administration.
     needs(

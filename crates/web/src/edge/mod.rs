@@ -101,7 +101,9 @@ pub async fn edge(State(limits): State<EdgeLimits>, req: Request, next: Next) ->
     }
     let limit = if req.uri().path() == "/api/v1/files" {
         crate::MAX_FILE_BYTES
-    } else if crate::pages::portal::takes_files(req.uri().path()) {
+    } else if crate::pages::portal::takes_files(req.uri().path())
+        || crate::pages::office::takes_files(req.uri().path())
+    {
         crate::MAX_FORM_FILES_BYTES
     } else {
         crate::BODY_LIMIT

@@ -24,6 +24,8 @@ pub mod home;
 pub mod login;
 pub mod office;
 pub mod portal;
+pub mod problems;
+pub mod upload;
 
 /// `(name, source)` of templates embedded from `templates/`: the name is the path, written once.
 macro_rules! embedded {
@@ -67,6 +69,8 @@ const EMBEDDED: &[(&str, &str)] = embedded![
     "mot-cua/queues.html",
     "mot-cua/dossier.html",
     "mot-cua/batch.html",
+    "mot-cua/reception_find.html",
+    "mot-cua/reception.html",
     "mail/verify.txt",
     "mail/reset.txt",
     "mail/already_registered.txt",

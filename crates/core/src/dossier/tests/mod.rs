@@ -95,6 +95,7 @@ fn component(name: &str, required: bool, files: Vec<FileRef>) -> Component {
         copies: 0,
         files,
         held_document: None,
+        paper: None,
         condition: None,
         applies: None,
     }

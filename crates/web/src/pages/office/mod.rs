@@ -6,6 +6,7 @@
 mod act;
 mod batch;
 mod queues;
+mod reception;
 mod screen;
 
 use axum::routing::{get, post};
@@ -19,6 +20,12 @@ pub fn routes() -> Vec<PageRoute> {
         ("/mot-cua", &["GET"], get(queues::queues)),
         ("/mot-cua/ho-so/{code}", &["GET"], get(screen::screen)),
         ("/mot-cua/chuyen-buoc", &["POST"], post(batch::forward_many)),
+        ("/mot-cua/tiep-nhan", &["GET"], get(reception::find)),
+        (
+            "/mot-cua/tiep-nhan/{code}",
+            &["GET", "POST"],
+            get(reception::form).post(reception::enter),
+        ),
         (
             "/mot-cua/ho-so/{code}/thao-tac/{action}",
             &["POST"],
@@ -30,6 +37,15 @@ pub fn routes() -> Vec<PageRoute> {
             get(crate::assets::office_style),
         ),
     ]
+}
+
+/// Whether a path of the workspace takes a multipart form with files: the reception (the
+/// scans come with it) and the actions that attach files (the result, a paper supplement).
+pub fn takes_files(path: &str) -> bool {
+    (path.starts_with("/mot-cua/tiep-nhan/") && !path["/mot-cua/tiep-nhan/".len()..].contains('/'))
+        || (path.starts_with("/mot-cua/ho-so/")
+            && (path.ends_with("/thao-tac/issue_result")
+                || path.ends_with("/thao-tac/supplement_received")))
 }
 
 /// The fields an action form may carry, kept and shown again when the form fails (`items`

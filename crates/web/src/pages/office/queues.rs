@@ -488,6 +488,10 @@ pub async fn queues(
         // The queues where dossiers wait to move on may be forwarded several at once.
         "batch": BATCH_QUEUES.contains(&current.slug),
         "desks": ledger_desks(&principal, &catalog, now),
+        "may_receive": !principal
+            .actor
+            .scope(catalog.hierarchy(), now, Permission::DossierReceive)
+            .is_empty(),
         "today": motcua_core::identity::vietnam_date(now).to_string(),
         "month_start": motcua_core::identity::vietnam_date(now).first_of_month().to_string(),
         "tabs": tabs,

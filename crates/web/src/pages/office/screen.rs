@@ -31,6 +31,9 @@ use crate::{
 pub(super) struct Feedback {
     /// The action just taken.
     pub done: Option<ActionKind>,
+    /// The desk just entered this dossier with this decision (`tiep-nhan`, `bo-sung`,
+    /// `tu-choi`).
+    pub entered: Option<String>,
     /// The action whose form failed.
     pub failed: Option<ActionKind>,
     /// A message for the whole action (a conflict, a refusal).
@@ -280,6 +283,25 @@ fn context(state: &AppState, v: &DossierView, fb: &Feedback, pickers: &Pickers) 
         .collect();
     let a = &d.applicant;
     let banner = fb.done.map(|k| format!("Đã thực hiện: {}.", k.label_vi()));
+    // The form the desk hands over after what it just did, one key press away.
+    let handed = match (fb.entered.as_deref(), fb.done) {
+        (Some("tiep-nhan"), _) | (None, Some(ActionKind::Accept)) => Some("01"),
+        (Some("bo-sung"), _) | (None, Some(ActionKind::RequestSupplement)) => Some("02"),
+        (Some("tu-choi"), _) | (None, Some(ActionKind::Refuse)) => Some("03"),
+        (None, Some(ActionKind::Apologise)) => Some("04"),
+        _ => None,
+    }
+    .and_then(|n| forms.iter().find(|f| f["number"] == n).cloned());
+    let banner = match fb.entered.as_deref() {
+        Some("tiep-nhan") => Some("Đã tiếp nhận hồ sơ và cấp mã.".to_owned()),
+        Some("bo-sung") => {
+            Some("Đã ghi hồ sơ chưa đầy đủ; hãy in và giao hướng dẫn bổ sung.".to_owned())
+        }
+        Some("tu-choi") => {
+            Some("Đã ghi việc từ chối tiếp nhận; hãy in và giao phiếu từ chối.".to_owned())
+        }
+        _ => banner,
+    };
     json!({
         "code": code,
         "self": dossier_path(&code),
@@ -314,6 +336,8 @@ fn context(state: &AppState, v: &DossierView, fb: &Feedback, pickers: &Pickers) 
         "actions": action_forms(d, &v.actions, fb, pickers),
         "forms": forms,
         "banner": banner,
+        "handed": handed,
+        "again": fb.entered.is_some().then(|| format!("/mot-cua/tiep-nhan/{}", d.procedure.as_str())),
         "message": fb.message,
         "stale": fb.stale,
     })
@@ -347,7 +371,8 @@ pub(super) async fn page(
     Ok((status, Html(html)).into_response())
 }
 
-/// `GET /mot-cua/ho-so/{code}` (`?xong=<action>` after an action: the success banner).
+/// `GET /mot-cua/ho-so/{code}` (`?xong=<action>` after an action, `?nhap=<decision>` after the
+/// desk entered it: the success banner, with the form to hand over).
 pub async fn screen(
     State(state): State<AppState>,
     principal: Principal,
@@ -356,6 +381,10 @@ pub async fn screen(
 ) -> Result<Response, PageError> {
     let fb = Feedback {
         done: q.get("xong").and_then(|a| ActionKind::parse(a)),
+        entered: q
+            .get("nhap")
+            .filter(|n| ["tiep-nhan", "bo-sung", "tu-choi"].contains(&n.as_str()))
+            .cloned(),
         ..Feedback::default()
     };
     page(&state, &principal, &code, StatusCode::OK, &fb).await

@@ -20,15 +20,17 @@ use motcua_service::dossier::{ComponentInput, ConditionAnswer, DraftData, DraftV
 use motcua_store::{Created, UserKind};
 use serde_json::{Value, json};
 
-use super::{
-    documents::{self, Row},
-    problems::Problems,
-    upload::{FilesForm, store_files},
-};
+use super::documents::{self, Row};
 use crate::{
     auth::Principal,
     error::ApiError,
-    pages::{PageError, form::FormData, login::render},
+    pages::{
+        PageError,
+        form::FormData,
+        login::render,
+        problems::Problems,
+        upload::{FilesForm, store_files},
+    },
     present,
     state::AppState,
 };
@@ -445,7 +447,7 @@ impl StepPage<'_> {
             "has_case_step": steps(p).contains(&Step::Case),
             "has_documents": steps(p).contains(&Step::Documents),
             "applicant": data.applicant,
-            "phone": data.applicant.as_ref().and_then(|a| a.phone.as_deref()).map(local_phone),
+            "phone": data.applicant.as_ref().and_then(|a| a.phone.as_deref()).map(present::local_phone),
             "applicant_kind": data.applicant.as_ref().map(|a| if a.kind == ApplicantKind::Organisation { "Tổ chức" } else { "Cá nhân" }),
             "for_other": data.for_someone_else,
             "rep": data.representative,
@@ -479,20 +481,14 @@ fn applicant_values(data: &DraftData, user: &motcua_store::User) -> Value {
         Some(a) => json!({
             "kind": if a.kind == ApplicantKind::Organisation { "to-chuc" } else { "ca-nhan" },
             "name": a.name, "citizen_id": a.citizen_id, "tax_code": a.tax_code,
-            "phone": a.phone.as_deref().map(local_phone), "email": a.email, "address": a.address,
+            "phone": a.phone.as_deref().map(present::local_phone), "email": a.email, "address": a.address,
         }),
         None => json!({
             "kind": "ca-nhan",
             "name": user.display_name, "citizen_id": user.citizen_id, "tax_code": null,
-            "phone": user.phone.as_deref().map(local_phone), "email": user.email, "address": null,
+            "phone": user.phone.as_deref().map(present::local_phone), "email": user.email, "address": null,
         }),
     }
-}
-
-/// `+84912345678` as people write it: `0912345678`.
-fn local_phone(p: &str) -> String {
-    p.strip_prefix("+84")
-        .map_or_else(|| p.to_owned(), |rest| format!("0{rest}"))
 }
 
 fn return_slug(m: ReturnMethod) -> &'static str {
@@ -620,10 +616,12 @@ fn read_case(p: &Procedure, f: &FormData, data: &mut DraftData, problems: &mut P
     }
 }
 
-fn read_applicant(f: &FormData, data: &mut DraftData, problems: &mut Problems) {
+/// The applicant as the applicant fields of a form give it (`kind` is `ca-nhan` or
+/// `to-chuc`; the portal's step and the desk's reception use the same names), unchecked.
+pub(crate) fn applicant_from_form(f: &FormData) -> Applicant {
     let opt = |k: &str| Some(f.text(k)).filter(|v| !v.is_empty());
     let organisation = f.text("kind") == "to-chuc";
-    let applicant = Applicant {
+    Applicant {
         kind: if organisation {
             ApplicantKind::Organisation
         } else {
@@ -639,7 +637,11 @@ fn read_applicant(f: &FormData, data: &mut DraftData, problems: &mut Problems) {
         phone: opt("phone"),
         email: opt("email"),
         address: opt("address"),
-    };
+    }
+}
+
+fn read_applicant(f: &FormData, data: &mut DraftData, problems: &mut Problems) {
+    let applicant = applicant_from_form(f);
     // The same validation as the submission's (and the API's).
     match applicant.clone().normalized("applicant") {
         Ok(a) => data.applicant = Some(a),
@@ -762,6 +764,7 @@ async fn read_documents(
             index: r.index,
             files,
             held_document: None,
+            paper: None,
         });
     }
     // Files for a document that is not (or no longer) on the list are not stored.
@@ -873,7 +876,7 @@ mod tests {
 
     #[test]
     fn phones_read_as_people_write_them() {
-        assert_eq!(local_phone("+84912345678"), "0912345678");
-        assert_eq!(local_phone("0912345678"), "0912345678");
+        assert_eq!(present::local_phone("+84912345678"), "0912345678");
+        assert_eq!(present::local_phone("0912345678"), "0912345678");
     }
 }

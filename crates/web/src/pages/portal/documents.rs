@@ -174,6 +174,7 @@ mod tests {
             index: 0,
             files: vec!["f1".into()],
             held_document: None,
+            paper: None,
         }];
         let r = rows(&case(), &data, &HashMap::new());
         let needed: Vec<_> = r.iter().filter(|r| r.needed).map(|r| r.index).collect();

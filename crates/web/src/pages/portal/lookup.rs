@@ -11,7 +11,8 @@ use axum::{
 use motcua_service::ServiceError;
 use serde_json::json;
 
-use super::{problems::Problems, when_vi};
+use super::when_vi;
+use crate::pages::problems::Problems;
 use crate::{
     auth::principal::Client,
     dossier::view,

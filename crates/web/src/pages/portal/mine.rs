@@ -20,16 +20,17 @@ use motcua_service::{
 };
 use serde_json::{Value, json};
 
-use super::{
-    problems::Problems,
-    size_vi,
-    upload::{FilesForm, store_files},
-    when_vi,
-};
+use super::{size_vi, when_vi};
 use crate::{
     auth::Principal,
     dossier::view,
-    pages::{PageError, form::FormData, login::render},
+    pages::{
+        PageError,
+        form::FormData,
+        login::render,
+        problems::Problems,
+        upload::{FilesForm, store_files},
+    },
     state::AppState,
 };
 
@@ -372,6 +373,7 @@ pub async fn act(
                         index,
                         files,
                         held_document: None,
+                        paper: None,
                     })
                     .collect(),
             );

@@ -8,8 +8,8 @@ mod apply;
 mod documents;
 mod lookup;
 mod mine;
-mod problems;
-mod upload;
+
+pub(crate) use apply::applicant_from_form;
 
 use axum::routing::{get, post};
 use jiff::{Timestamp, tz::TimeZone};

@@ -1,4 +1,4 @@
-//! Reading the portal's multipart forms (documents with their files): the text fields as a
+//! Reading the pages' multipart forms (documents with their files): the text fields as a
 //! [`FormData`] and the files as they came. The body is read through the edge first (its
 //! limit for forms with files, its 413 and 408 as pages), then split into parts.
 
