@@ -7,8 +7,9 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Answer, Apology, Consultation, Dossier, IssuedResult, Notice, Person, Process, Status,
-    StepKind, StepRecord, SupplementItem, SupplementRequest, applicant::FieldError, model::FileRef,
+    Answer, Apology, Consultation, Dossier, Handover, IssuedResult, Notice, Person, Process,
+    ReturnMethod, Status, StepKind, StepRecord, SupplementItem, SupplementRequest,
+    applicant::FieldError, model::FileRef,
 };
 use crate::{
     calendar::{
@@ -225,9 +226,16 @@ pub enum Action {
         signed_on: jiff::civil::Date,
         /// Electronic result.
         file: Option<FileRef>,
+        /// Who signed it (`None`: the leader who approved it).
+        signer: Option<String>,
     },
     /// See [`ActionKind::ReturnResult`].
-    ReturnResult,
+    ReturnResult {
+        /// How it was handed over (`None`: as the applicant asked).
+        method: Option<ReturnMethod>,
+        /// Who received it (`None`: the applicant, or the representative who filed).
+        recipient: Option<String>,
+    },
     /// See [`ActionKind::Withdraw`].
     Withdraw {
         /// The applicant's reason.
@@ -276,7 +284,7 @@ impl Action {
             Self::Transfer { .. } => ActionKind::Transfer,
             Self::Approve { .. } => ActionKind::Approve,
             Self::IssueResult { .. } => ActionKind::IssueResult,
-            Self::ReturnResult => ActionKind::ReturnResult,
+            Self::ReturnResult { .. } => ActionKind::ReturnResult,
             Self::Withdraw { .. } => ActionKind::Withdraw,
             Self::Stop { .. } => ActionKind::Stop,
             Self::Apologise { .. } => ActionKind::Apologise,
@@ -800,15 +808,21 @@ fn run(d: &mut Dossier, action: Action, ctx: &Context<'_>) -> Result<String, Tra
             number,
             signed_on,
             file,
+            signer,
         } => {
             let number = super::text_field("number", &number, 50)?;
             if signed_on > crate::identity::vietnam_date(now) {
                 return Err(FieldError::new("signed_on", "ngày ký không được sau hôm nay").into());
             }
+            let signer = match signer {
+                Some(s) => Some(super::text_field("signer", &s, 200)?),
+                None => approver(d),
+            };
             d.result = Some(IssuedResult {
                 number: number.clone(),
                 signed_on,
                 file,
+                signer,
                 issued_at: now,
                 issued_by: ctx.actor.clone(),
             });
@@ -821,7 +835,19 @@ fn run(d: &mut Dossier, action: Action, ctx: &Context<'_>) -> Result<String, Tra
             enter_step(d, next, ctx);
             Ok(format!("Phát hành kết quả số {number}"))
         }
-        Action::ReturnResult => {
+        Action::ReturnResult { method, recipient } => {
+            let recipient = match recipient {
+                Some(r) => super::text_field("recipient", &r, 200)?,
+                None => d
+                    .representative
+                    .as_ref()
+                    .map_or_else(|| d.applicant.name.clone(), |r| r.name.clone()),
+            };
+            d.handover = Some(Handover {
+                method: method.unwrap_or(d.return_place.method),
+                recipient,
+                by: ctx.actor.clone(),
+            });
             d.status = Status::Returned;
             d.returned_at = Some(now);
             finish_step(d, ctx);
@@ -959,6 +985,21 @@ fn refresh_dues(d: &mut Dossier, ctx: &Context<'_>) -> Result<(), TransitionErro
         _ => Dues::default(),
     };
     Ok(())
+}
+
+/// The leader who last completed an approval step: who signed the result, unless the clerk
+/// records another signer.
+pub fn approver(d: &Dossier) -> Option<String> {
+    d.steps
+        .iter()
+        .rev()
+        .filter(|r| {
+            d.process
+                .steps
+                .get(r.step)
+                .is_some_and(|s| s.kind == StepKind::Approve)
+        })
+        .find_map(|r| r.handed_by.as_ref().map(|p| p.name.clone()))
 }
 
 fn finish_step(d: &mut Dossier, ctx: &Context<'_>) {

@@ -16,11 +16,12 @@ pub use code::{DossierCode, DossierCodeError, code_prefix};
 pub use history::HistoryEntry;
 pub use intake::{DossierRules, IntakeRequest, ProvidedComponent, Submitter, missing_components};
 pub use machine::{
-    Action, ActionKind, Applied, Context, Requirement, TransitionError, allowed, apply, requirement,
+    Action, ActionKind, Applied, Context, Requirement, TransitionError, allowed, apply, approver,
+    requirement,
 };
 pub use model::{
-    Answer, Apology, Component, Consultation, Dossier, FeeLine, FileRef, IssuedResult, Notice,
-    PaperReceived, Person, ReturnMethod, ReturnPlace, Status, StepRecord, Submission,
+    Answer, Apology, Component, Consultation, Dossier, FeeLine, FileRef, Handover, IssuedResult,
+    Notice, PaperReceived, Person, ReturnMethod, ReturnPlace, Status, StepRecord, Submission,
     SubmissionChannel, SupplementItem, SupplementRequest, text_field,
 };
 pub use process::{

@@ -404,10 +404,25 @@ pub struct IssuedResult {
     pub signed_on: Date,
     /// The electronic result.
     pub file: Option<FileRef>,
+    /// Who signed it (by default the leader who approved it).
+    #[serde(default)]
+    pub signer: Option<String>,
     /// When it was issued.
     pub issued_at: Timestamp,
     /// The clerk.
     pub issued_by: Person,
+}
+
+/// The result handed over: how, and to whom (the applicant, their representative, the post).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Handover {
+    /// How.
+    pub method: ReturnMethod,
+    /// Who received it, as written on the return.
+    pub recipient: String,
+    /// The official who handed it over.
+    pub by: Person,
 }
 
 /// One pass through a step (a row of the control slip, Form 05).
@@ -522,6 +537,9 @@ pub struct Dossier {
     pub apology: Option<Apology>,
     /// The issued result.
     pub result: Option<IssuedResult>,
+    /// How and to whom the result was handed over.
+    #[serde(default)]
+    pub handover: Option<Handover>,
     /// The applicant's rating of the service.
     pub rating: Option<super::rating::RatingRecord>,
     /// The secret that, with the code, lets anyone holding the receipt look the dossier up
@@ -615,6 +633,7 @@ impl Dossier {
             approved_by: None,
             apology: None,
             result: None,
+            handover: None,
             rating: None,
             lookup_key: String::new(),
             revision: 0,

@@ -289,8 +289,19 @@ async fn through_every_step(s: &Server) {
     .await;
     assert_eq!(v["dossier"]["status"], "done");
     assert_eq!(v["national_status"], 9);
+    assert_eq!(
+        v["dossier"]["result"]["signer"], "Hoàng Văn Đức",
+        "signed by the leader who approved"
+    );
     let v = ok(s, &receiver, &code, "return_result", json!({})).await;
     assert_eq!(v["national_status"], 10);
+    let handed = &v["dossier"]["handover"];
+    assert_eq!(
+        handed["method"], "online",
+        "as the applicant asked: {handed}"
+    );
+    assert_eq!(handed["recipient"], "Nguyễn Văn An");
+    assert_eq!(handed["by"]["name"], "Trần Thị Bình");
     assert_eq!(
         v["control_slip"].as_array().unwrap().len(),
         5,

@@ -30,6 +30,7 @@ mod pages;
 mod portal;
 mod privacy;
 mod reception;
+mod results;
 mod security;
 mod support;
 

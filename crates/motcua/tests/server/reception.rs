@@ -30,7 +30,10 @@ async fn required_rows(s: &Server, tok: &str) -> Vec<usize> {
 }
 
 /// A multipart body of text fields and one file per `(field, name, bytes)`.
-fn multipart(fields: &[(String, String)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+pub(crate) fn multipart(
+    fields: &[(String, String)],
+    files: &[(&str, &str, &[u8])],
+) -> (String, Vec<u8>) {
     let boundary = "motcua-test-boundary-7MA4YWxkTrZu0gW";
     let mut body = Vec::new();
     for (k, v) in fields {

@@ -46,7 +46,30 @@ fn text(v: &Option<String>, field: &str) -> Result<String, FieldError> {
     Ok(required(v, field)?.clone())
 }
 
+/// An action decided on a dossier and applied in memory, not yet written.
+struct Decided {
+    d: Dossier,
+    expected: i64,
+    kind: ActionKind,
+    applied: dossier::Applied,
+    who: motcua_core::dossier::Person,
+}
+
 impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
+    /// What the dossier would be after the action, with every check `act` makes (the
+    /// permission, the state, the fields) and nothing written: the desk previews the Form 02
+    /// it is about to hand over.
+    pub async fn preview(
+        &self,
+        actor: &Actor,
+        now: Timestamp,
+        code: &str,
+        action: &str,
+        req: ActionRequest,
+    ) -> ServiceResult<Dossier> {
+        Ok(self.decide(actor, now, code, action, &req).await?.d)
+    }
+
     /// Takes an action on a dossier at `now`; returns the dossier as changed.
     pub async fn act(
         &self,
@@ -56,6 +79,59 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
         action: &str,
         req: ActionRequest,
     ) -> ServiceResult<Dossier> {
+        let Decided {
+            d,
+            expected,
+            kind,
+            applied,
+            who,
+        } = self.decide(actor, now, code, action, &req).await?;
+        let mut with = Accompanying {
+            history: vec![HistoryEntry {
+                at: now,
+                actor: Some(who),
+                action: kind.as_str().to_owned(),
+                status: d.status,
+                summary: applied.summary,
+                internal: applied.internal,
+            }],
+            audit: vec![
+                actor
+                    .event(now, &format!("dossier.{}", kind.as_str()), Outcome::Success)
+                    .agency(d.current_agency.clone())
+                    .procedure(d.procedure.as_str())
+                    .subject(format!("dossier:{}", d.code))
+                    .with("status", d.status.as_str()),
+            ],
+            mails: Vec::new(),
+            drafts: Vec::new(),
+        };
+        if applied.notify_applicant {
+            with.mails.extend(notify::mail_for(&d, kind.as_str(), now));
+        }
+        self.store
+            .update_dossier(&d, expected, &with)
+            .await
+            .map_err(|e| match e {
+                StoreError::StaleRevision => ServiceError::Conflict(
+                    "Hồ sơ vừa được người khác cập nhật trong lúc bạn thao tác; hãy tải lại \
+                     để xem thay đổi rồi thực hiện lại."
+                        .to_owned(),
+                ),
+                other => other.into(),
+            })?;
+        Ok(d)
+    }
+
+    /// Everything `act` decides before it writes.
+    async fn decide(
+        &self,
+        actor: &Actor,
+        now: Timestamp,
+        code: &str,
+        action: &str,
+        req: &ActionRequest,
+    ) -> ServiceResult<Decided> {
         let kind = ActionKind::parse(action).ok_or_else(|| {
             ServiceError::NotFound(format!(
                 "Không có thao tác {:?}. Các thao tác: {}.",
@@ -118,7 +194,7 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
                 )
                 .await?;
         }
-        let action = self.build_action(actor, now, &d, kind, &req).await?;
+        let action = self.build_action(actor, now, &d, kind, req).await?;
         let calendar = self.calendar_for(&d.competent_agency);
         let who = person(actor);
         let ctx = dossier::Context {
@@ -129,41 +205,13 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
         };
         let expected = d.revision;
         let applied = dossier::apply(&mut d, action, &ctx).map_err(|e| illegal(&e))?;
-        let mut with = Accompanying {
-            history: vec![HistoryEntry {
-                at: now,
-                actor: Some(who),
-                action: kind.as_str().to_owned(),
-                status: d.status,
-                summary: applied.summary,
-                internal: applied.internal,
-            }],
-            audit: vec![
-                actor
-                    .event(now, &format!("dossier.{}", kind.as_str()), Outcome::Success)
-                    .agency(d.current_agency.clone())
-                    .procedure(d.procedure.as_str())
-                    .subject(format!("dossier:{}", d.code))
-                    .with("status", d.status.as_str()),
-            ],
-            mails: Vec::new(),
-            drafts: Vec::new(),
-        };
-        if applied.notify_applicant {
-            with.mails.extend(notify::mail_for(&d, kind.as_str(), now));
-        }
-        self.store
-            .update_dossier(&d, expected, &with)
-            .await
-            .map_err(|e| match e {
-                StoreError::StaleRevision => ServiceError::Conflict(
-                    "Hồ sơ vừa được người khác cập nhật trong lúc bạn thao tác; hãy tải lại \
-                     để xem thay đổi rồi thực hiện lại."
-                        .to_owned(),
-                ),
-                other => other.into(),
-            })?;
-        Ok(d)
+        Ok(Decided {
+            d,
+            expected,
+            kind,
+            applied,
+            who,
+        })
     }
 
     async fn build_action(
@@ -249,8 +297,12 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
                         .next(),
                     None => None,
                 },
+                signer: req.signer.clone(),
             },
-            ActionKind::ReturnResult => Action::ReturnResult,
+            ActionKind::ReturnResult => Action::ReturnResult {
+                method: req.method,
+                recipient: req.recipient.clone(),
+            },
             ActionKind::Withdraw => Action::Withdraw {
                 reason: text(&req.reason, "reason")?,
             },

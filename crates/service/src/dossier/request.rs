@@ -147,6 +147,13 @@ pub struct ActionRequest {
     pub signed_on: Option<Date>,
     /// File id of the electronic result (issue_result).
     pub file: Option<String>,
+    /// Who signed the result (issue_result; default: the leader who approved it).
+    pub signer: Option<String>,
+    /// How the result was handed over (return_result; default: as the applicant asked).
+    pub method: Option<ReturnMethod>,
+    /// Who received the result (return_result; default: the applicant, or the representative
+    /// who filed).
+    pub recipient: Option<String>,
     /// The new appointment (apologise), RFC 3339.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub new_due: Option<Timestamp>,

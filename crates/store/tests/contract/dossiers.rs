@@ -771,6 +771,7 @@ fn full_dossier(c: DossierCode) -> Dossier {
     d.result = Some(IssuedResult {
         number: "125/GKS".into(),
         signed_on: date(2026, 12, 1),
+        signer: Some("Hoàng Văn Đức".into()),
         file: Some(FileRef {
             id: "f-result".into(),
             name: "ket-qua.pdf".into(),

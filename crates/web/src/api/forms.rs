@@ -210,7 +210,18 @@ pub async fn get_dossier_form(
         ));
     }
     let history = state.dossiers.history(&principal.actor, &d).await?;
-    let data = form_data(&state, &d, &history, kind);
+    pdf_response(&state, &d, &history, kind).await
+}
+
+/// Form `kind` of `d` as a PDF answer; the desk's preview of a Form 02 not yet saved comes
+/// through here too.
+pub(crate) async fn pdf_response(
+    state: &AppState,
+    d: &Dossier,
+    history: &[HistoryEntry],
+    kind: FormKind,
+) -> Result<Response, ApiError> {
+    let data = form_data(state, d, history, kind);
     let w = wording()?;
     let pdf = render_blocking(move || motcua_forms::render(kind, w, &data)).await?;
     Ok(file_response(

@@ -156,6 +156,7 @@ pub const ROUTES: &[RouteAccess] = &[
     r("GET", "/assets/office.css", Static),
     r("GET", "/mot-cua", Official),
     r("GET", "/mot-cua/ho-so/{code}", Official),
+    r("GET", "/mot-cua/ho-so/{code}/tep/{id}", Official),
     r("POST", "/mot-cua/chuyen-buoc", Official),
     needs("GET", "/mot-cua/tiep-nhan", Permission::DossierReceive),
     needs(

@@ -56,6 +56,11 @@ impl Problems {
         }
     }
 
+    /// The problems as `(field, message)`, in order.
+    pub fn into_pairs(self) -> Vec<(String, String)> {
+        self.0
+    }
+
     /// For the templates: `errors` (field → message, for the field) and `error_list` (for the
     /// summary).
     pub fn context(&self) -> Value {

@@ -132,6 +132,7 @@ fn allowed_actions_in_each_state() {
             number: "125/GKS".to_owned(),
             signed_on: date(2026, 11, 27),
             file: None,
+            signer: None,
         },
         "2026-11-27 15:00",
         &clerk(),
@@ -218,7 +219,15 @@ fn a_disallowed_action_is_refused_and_changes_nothing() {
         }
     ));
     assert!(matches!(
-        refused(&mut d, Action::ReturnResult, "2026-11-27 09:00", &desk()),
+        refused(
+            &mut d,
+            Action::ReturnResult {
+                method: None,
+                recipient: None
+            },
+            "2026-11-27 09:00",
+            &desk()
+        ),
         TransitionError::NotAllowed {
             action: A::ReturnResult,
             ..

@@ -136,6 +136,7 @@ fn happy_path_from_submission_to_returned_result() {
             number: " 125/GKS ".to_owned(),
             signed_on: date(2026, 11, 27),
             file: Some(file("f-result")),
+            signer: None,
         },
         "2026-11-27 15:00",
         &clerk(),
@@ -169,7 +170,15 @@ fn happy_path_from_submission_to_returned_result() {
 
     // Return it.
     let returned = t("2026-11-30 08:00");
-    let applied = act(&mut d, Action::ReturnResult, "2026-11-30 08:00", &desk());
+    let applied = act(
+        &mut d,
+        Action::ReturnResult {
+            method: None,
+            recipient: None,
+        },
+        "2026-11-30 08:00",
+        &desk(),
+    );
     assert!(applied.notify_applicant);
     assert_eq!(d.status, Status::Returned);
     assert_eq!(d.national_status(), 10);
@@ -230,6 +239,7 @@ fn steps_move_between_agencies_of_the_process() {
             number: "1/QĐ".to_owned(),
             signed_on: date(2026, 11, 25),
             file: None,
+            signer: None,
         },
         "2026-11-25 16:00",
         &clerk(),

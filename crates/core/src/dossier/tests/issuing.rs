@@ -9,6 +9,7 @@ fn a_result_cannot_be_signed_in_the_future() {
         number: number.to_owned(),
         signed_on,
         file: None,
+        signer: None,
     };
     let e = refused(
         &mut d,

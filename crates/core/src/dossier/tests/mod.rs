@@ -244,11 +244,20 @@ fn returned() -> Dossier {
             number: "125/GKS".to_owned(),
             signed_on: date(2026, 11, 27),
             file: None,
+            signer: None,
         },
         "2026-11-27 10:00",
         &clerk(),
     );
-    act(&mut d, Action::ReturnResult, "2026-11-30 09:00", &desk());
+    act(
+        &mut d,
+        Action::ReturnResult {
+            method: None,
+            recipient: None,
+        },
+        "2026-11-30 09:00",
+        &desk(),
+    );
     d
 }
 

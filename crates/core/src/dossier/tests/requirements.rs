@@ -147,6 +147,7 @@ fn requirements_follow_the_state() {
             number: "1/GKS".to_owned(),
             signed_on: date(2026, 11, 25),
             file: None,
+            signer: None,
         },
         "2026-11-25 16:00",
         &clerk(),

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use axum::{
-    extract::{Path, State},
+    extract::{Path, Request, State},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
@@ -15,17 +15,27 @@ use jiff::{
     civil::{Date, DateTime},
     tz,
 };
-use motcua_core::dossier::{ActionKind, SupplementItem};
-use motcua_service::{ServiceError, dossier::ActionRequest};
+use motcua_core::dossier::{ActionKind, ReturnMethod, SupplementItem};
+use motcua_forms::FormKind;
+use motcua_service::{
+    ServiceError,
+    dossier::{ActionRequest, ComponentInput},
+};
 
 use super::{
     FORM_FIELDS, dossier_path,
     screen::{Feedback, page},
 };
 use crate::{
+    api::forms::pdf_response,
     auth::Principal,
     error::ApiError,
-    pages::{PageError, form::FormData},
+    pages::{
+        PageError,
+        form::FormData,
+        problems::Problems,
+        upload::{FilesForm, store_files},
+    },
     state::AppState,
 };
 
@@ -100,6 +110,14 @@ fn request(form: &FormData, kind: ActionKind) -> (ActionRequest, Vec<(String, St
         consultation,
         answer: text("answer"),
         number: text("number"),
+        signer: text("signer"),
+        method: match form.text("method").as_str() {
+            "tai-quay" => Some(ReturnMethod::Desk),
+            "buu-chinh" => Some(ReturnMethod::Post),
+            "truc-tuyen" => Some(ReturnMethod::Online),
+            _ => None,
+        },
+        recipient: text("recipient"),
         signed_on,
         new_due,
         text: text("text"),
@@ -164,8 +182,10 @@ pub async fn act(
     State(state): State<AppState>,
     principal: Principal,
     Path((code, action)): Path<(String, String)>,
-    form: FormData,
+    body: Request,
 ) -> Result<Response, PageError> {
+    let upload = FilesForm::read(body).await?;
+    let form = &upload.fields;
     let Some(kind) = ActionKind::parse(&action)
         .filter(|k| !matches!(k, ActionKind::SubmitSupplement | ActionKind::Rate))
     else {
@@ -190,7 +210,33 @@ pub async fn act(
         stale,
         ..Feedback::default()
     };
-    let (req, errors) = request(&form, kind);
+    let (mut req, mut errors) = request(form, kind);
+    // The files that came with the form (the electronic result, scans of a paper supplement)
+    // are stored first, each checked by the service; a refused one is said at its field.
+    if !upload.files.is_empty() {
+        let mut problems = Problems::default();
+        let stored = store_files(&state, &principal.actor, &upload.files, &mut problems).await?;
+        errors.extend(problems.into_pairs());
+        match kind {
+            ActionKind::IssueResult => req.file = stored.into_iter().map(|(_, id)| id).next(),
+            ActionKind::SupplementReceived => {
+                let mut by_component: Vec<ComponentInput> = Vec::new();
+                for (index, id) in stored {
+                    match by_component.iter_mut().find(|c| c.index == index) {
+                        Some(c) => c.files.push(id),
+                        None => by_component.push(ComponentInput {
+                            index,
+                            files: vec![id],
+                            held_document: None,
+                            paper: None,
+                        }),
+                    }
+                }
+                req.components = Some(by_component);
+            }
+            _ => {}
+        }
+    }
     if !errors.is_empty() {
         let fb = failed(errors, None, false);
         return page(
@@ -204,11 +250,25 @@ pub async fn act(
     }
     let sent_revision = req.revision;
     let now = state.clock.now();
-    match state
-        .dossiers
-        .act(&principal.actor, now, &code, kind.as_str(), req)
-        .await
-    {
+    // "Xem trước Mẫu 02": the form the desk is about to hand over, from the same checks,
+    // nothing saved.
+    let preview = kind == ActionKind::RequestSupplement && form.text("xem_truoc") == "1";
+    let outcome = if preview {
+        state
+            .dossiers
+            .preview(&principal.actor, now, &code, kind.as_str(), req)
+            .await
+    } else {
+        state
+            .dossiers
+            .act(&principal.actor, now, &code, kind.as_str(), req)
+            .await
+    };
+    match outcome {
+        Ok(d) if preview => {
+            let history = state.dossiers.history(&principal.actor, &d).await?;
+            Ok(pdf_response(&state, &d, &history, FormKind::Supplement02).await?)
+        }
         Ok(d) => Ok(Redirect::to(&format!(
             "{}?xong={}#thong-bao",
             dossier_path(d.code.as_str()),

@@ -19,6 +19,11 @@ pub fn routes() -> Vec<PageRoute> {
     vec![
         ("/mot-cua", &["GET"], get(queues::queues)),
         ("/mot-cua/ho-so/{code}", &["GET"], get(screen::screen)),
+        (
+            "/mot-cua/ho-so/{code}/tep/{id}",
+            &["GET"],
+            get(screen::inline_file),
+        ),
         ("/mot-cua/chuyen-buoc", &["POST"], post(batch::forward_many)),
         ("/mot-cua/tiep-nhan", &["GET"], get(reception::find)),
         (
@@ -50,7 +55,7 @@ pub fn takes_files(path: &str) -> bool {
 
 /// The fields an action form may carry, kept and shown again when the form fails (`items`
 /// holds the ticked components, one a line).
-const FORM_FIELDS: [&str; 16] = [
+const FORM_FIELDS: [&str; 19] = [
     "reason",
     "note",
     "assignee",
@@ -62,6 +67,9 @@ const FORM_FIELDS: [&str; 16] = [
     "answer",
     "number",
     "signed_on",
+    "signer",
+    "method",
+    "recipient",
     "new_due",
     "text",
     "public",

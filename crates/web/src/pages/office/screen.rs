@@ -11,7 +11,7 @@ use axum::{
 };
 use motcua_core::{
     agency::{Agency, AgencyKind},
-    dossier::{ActionKind, Dossier, HistoryEntry, StepKind},
+    dossier::{ActionKind, Dossier, HistoryEntry, ReturnMethod, StepKind},
 };
 use motcua_service::catalog::Catalog;
 use serde_json::{Value, json};
@@ -232,7 +232,8 @@ fn action_forms(
                 "values": if mine { json!(fb.values) } else { json!(blank) },
                 "earlier": if k == ActionKind::SendBack { json!(earlier) } else { json!([]) },
                 "consultations": if k == ActionKind::Reply { json!(open) } else { json!([]) },
-                "components": if k == ActionKind::RequestSupplement { json!(components) } else { json!([]) },
+                "components": if matches!(k, ActionKind::RequestSupplement | ActionKind::SupplementReceived) { json!(components) } else { json!([]) },
+                "files": matches!(k, ActionKind::IssueResult | ActionKind::SupplementReceived),
                 "officials": if k == ActionKind::Assign { json!(pickers.officials) } else { json!([]) },
                 "agency_groups": match k {
                     ActionKind::Consult => json!(pickers.consult),
@@ -242,9 +243,34 @@ fn action_forms(
                     _ => json!([]),
                 },
                 "approve_step": d.current_step().is_some_and(|s| s.kind == StepKind::Approve),
+                "signer": motcua_core::dossier::approver(d),
+                "return_method": match d.return_place.method {
+                    ReturnMethod::Desk => "tai-quay",
+                    ReturnMethod::Post => "buu-chinh",
+                    ReturnMethod::Online => "truc-tuyen",
+                },
+                "recipient": d.representative.as_ref().map_or(&d.applicant.name, |r| &r.name),
             })
         })
         .collect()
+}
+
+/// A file of the dossier: its download, and — for a PDF or an image — the inline view the
+/// screen embeds.
+fn file_json(code: &str, files_base: &str, f: &motcua_core::dossier::FileRef) -> Value {
+    let kind = match f.media_type.as_str() {
+        "application/pdf" => Some("pdf"),
+        t if t.starts_with("image/") => Some("image"),
+        _ => None,
+    };
+    json!({
+        "name": f.name,
+        "href": format!("{files_base}/{}", f.id),
+        "view": kind.map(|_| format!("{}/tep/{}", dossier_path(code), f.id)),
+        "kind": kind,
+        "kb": (f.size + 1023) / 1024,
+        "type": f.media_type,
+    })
 }
 
 fn context(state: &AppState, v: &DossierView, fb: &Feedback, pickers: &Pickers) -> Value {
@@ -260,12 +286,45 @@ fn context(state: &AppState, v: &DossierView, fb: &Feedback, pickers: &Pickers) 
                 "name": c.name,
                 "required": c.required,
                 "held": c.held_document,
-                "files": c.files.iter().map(|f| json!({
-                    "name": f.name,
-                    "href": format!("{files_base}/{}", f.id),
-                    "kb": (f.size + 1023) / 1024,
-                    "type": f.media_type,
-                })).collect::<Vec<_>>(),
+                "files": c.files.iter().map(|f| file_json(&code, &files_base, f)).collect::<Vec<_>>(),
+                "paper": c.paper.filter(|p| !p.is_empty()).map(|p| json!({"originals": p.originals, "copies": p.copies})),
+            })
+        })
+        .collect();
+    let result = d.result.as_ref().map(|r| {
+        json!({
+            "number": r.number,
+            "signed_on": r.signed_on.strftime("%d/%m/%Y").to_string(),
+            "signer": r.signer,
+            "issued": when(r.issued_at),
+            "issued_by": r.issued_by.name,
+            "file": r.file.as_ref().map(|f| file_json(&code, &files_base, f)),
+        })
+    });
+    let handover = d.handover.as_ref().map(|h| {
+        json!({
+            "method": match h.method {
+                ReturnMethod::Desk => "Tại bộ phận một cửa",
+                ReturnMethod::Post => "Qua bưu chính",
+                ReturnMethod::Online => "Bản điện tử",
+            },
+            "recipient": h.recipient,
+            "by": h.by.name,
+            "at": d.returned_at.map(when),
+        })
+    });
+    let consultations: Vec<Value> = d
+        .consultations
+        .iter()
+        .map(|c| {
+            json!({
+                "id": c.id,
+                "task": c.task,
+                "agency": agency_name(&catalog, &c.agency),
+                "question": c.question,
+                "asked": when(c.asked_at),
+                "due": c.due.map(when),
+                "answer": c.answer.as_ref().map(|a| json!({"text": a.text, "at": when(a.at), "by": a.by.name})),
             })
         })
         .collect();
@@ -324,6 +383,9 @@ fn context(state: &AppState, v: &DossierView, fb: &Feedback, pickers: &Pickers) 
         },
         "representative": d.representative.as_ref().map(|r| r.name.clone()),
         "components": components,
+        "result": result,
+        "handover": handover,
+        "consultations": consultations,
         "fees": d.fees.iter().map(|f| f.text.clone()).collect::<Vec<_>>(),
         "legal": legal,
         "kpi": v.deadlines.kpi.map(when),
@@ -388,4 +450,52 @@ pub async fn screen(
         ..Feedback::default()
     };
     page(&state, &principal, &code, StatusCode::OK, &fb).await
+}
+
+/// `GET /mot-cua/ho-so/{code}/tep/{id}`: a PDF or image of the dossier shown inline on its
+/// screen (the API's download is an attachment). Only the same origin may frame it.
+pub async fn inline_file(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((code, id)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    use axum::http::{HeaderValue, header};
+    let (meta, content) = state
+        .dossiers
+        .dossier_file(&principal.actor, state.clock.now(), &code, &id)
+        .await?;
+    if !(meta.media_type == "application/pdf" || meta.media_type.starts_with("image/")) {
+        return Err(PageError(crate::error::ApiError::not_found(
+            "Tệp này không xem trực tiếp được; hãy tải về.",
+        )));
+    }
+    let mut r = content.into_response();
+    let h = r.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&meta.media_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("inline"),
+    );
+    h.insert(
+        header::X_FRAME_OPTIONS,
+        HeaderValue::from_static("SAMEORIGIN"),
+    );
+    // A browser's PDF viewer does not run in a sandboxed document, so only images are
+    // sandboxed; both may be framed by this origin only.
+    let policy = if meta.media_type == "application/pdf" {
+        "frame-ancestors 'self'"
+    } else {
+        "default-src 'none'; img-src 'self'; frame-ancestors 'self'; sandbox"
+    };
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(policy),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(r)
 }
