@@ -459,3 +459,50 @@ async fn a_desk_forwards_several_dossiers_at_once(s: &Server) {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
 on_both!(a_desk_forwards_several_dossiers_at_once);
+
+/// The transfer form offers the other agencies that offer the procedure, never the one that
+/// has the dossier: before acceptance a dossier sits at its desk, and its ward — which the
+/// service refuses as a destination — was offered first.
+async fn a_transfer_offers_only_other_agencies(s: &Server) {
+    let citizen = api_token(&s.base, "citizen1", None).await.0;
+    let code = submit(s, &citizen).await;
+    let desk = Browser::fresh();
+    desk.login(s, "receiver1", motcua::demo::DEMO_PASSWORD)
+        .await;
+    let screen_url = format!("{}/mot-cua/ho-so/{code}", s.base);
+    let screen = desk.get(&screen_url).await;
+    assert_eq!(screen.status, StatusCode::OK);
+    let form = screen
+        .body
+        .split("/thao-tac/transfer")
+        .nth(1)
+        .and_then(|rest| rest.split("</form>").next())
+        .unwrap_or_default();
+    assert!(
+        form.contains("<optgroup label=\"Cơ quan có thẩm quyền"),
+        "the wards are offered: {form}"
+    );
+    assert!(
+        !form.contains("<option value=\"bn.x07210\""),
+        "not the ward that has it: {form}"
+    );
+    // Another ward is, and the transfer to it goes through.
+    let other = form
+        .split("<option value=\"")
+        .skip(2)
+        .find_map(|o| o.split('"').next())
+        .unwrap();
+    let r = desk
+        .post_form(
+            &format!("{screen_url}/thao-tac/transfer"),
+            &[
+                ("csrf", &screen.csrf()),
+                ("revision", "0"),
+                ("agency", other),
+                ("reason", "Người nộp thường trú tại phường khác"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}
+on_both!(a_transfer_offers_only_other_agencies);

@@ -166,11 +166,14 @@ impl Pickers {
             }
         }
         if actions.contains(&ActionKind::Transfer) {
+            // Not the competent agency either: before acceptance the dossier sits at its desk,
+            // and the service refuses a transfer to the agency that already has it.
             p.transfer = catalog
                 .offers(&d.procedure)
                 .iter()
                 .filter_map(|(id, _)| catalog.agency(id))
                 .filter(elsewhere)
+                .filter(|a| a.id != d.competent_agency)
                 .map(|a| json!({"id": a.id, "name": a.name}))
                 .collect();
         }
