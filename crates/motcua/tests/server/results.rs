@@ -99,6 +99,23 @@ async fn the_result_is_issued_with_its_file_and_handed_over(s: &Server) {
     .await;
     let handler = api_token(&s.base, "handler1", None).await.0;
     ok(s, &handler, &code, "forward", json!({})).await;
+    // The leader's approval queue is one click from the approval form, opened on arrival.
+    let (boss, _) = signed_in(s, "leader1").await;
+    let queue = boss
+        .get(&format!("{}/mot-cua?hang=cho-phe-duyet", s.base))
+        .await;
+    assert!(
+        queue.body.contains("?mo=approve#tt-approve"),
+        "{}",
+        queue.body
+    );
+    let form = boss.get(&format!("{}{screen}?mo=approve", s.base)).await;
+    assert!(
+        form.body
+            .contains("<details class=\"action\" open>\n          <summary id=\"tt-approve\">"),
+        "{}",
+        form.body
+    );
     let leader = api_token(&s.base, "leader1", None).await.0;
     ok(s, &leader, &code, "approve", json!({})).await;
 

@@ -36,6 +36,8 @@ pub(super) struct Feedback {
     pub entered: Option<String>,
     /// The action whose form failed.
     pub failed: Option<ActionKind>,
+    /// An action whose form is opened on arrival (the approval queue's "Phê duyệt" link).
+    pub open: Option<ActionKind>,
     /// A message for the whole action (a conflict, a refusal).
     pub message: Option<String>,
     /// Field errors: (form field, message).
@@ -230,7 +232,7 @@ fn action_forms(
                 "name": k.as_str(),
                 "label": k.label_vi(),
                 "final": is_final(k),
-                "open": mine,
+                "open": mine || fb.open == Some(k),
                 "errors": errors,
                 "values": if mine { json!(fb.values) } else { json!(blank) },
                 "earlier": if k == ActionKind::SendBack { json!(earlier) } else { json!([]) },
@@ -446,6 +448,7 @@ pub async fn screen(
 ) -> Result<Response, PageError> {
     let fb = Feedback {
         done: q.get("xong").and_then(|a| ActionKind::parse(a)),
+        open: q.get("mo").and_then(|a| ActionKind::parse(a)),
         entered: q
             .get("nhap")
             .filter(|n| ["tiep-nhan", "bo-sung", "tu-choi"].contains(&n.as_str()))
