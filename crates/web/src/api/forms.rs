@@ -240,7 +240,9 @@ pub struct LedgerParams {
 }
 
 /// The tracking ledger (Form 06) of a one-stop desk over a period: the dossiers received
-/// there, oldest first, numbered from 1 within the period. For officials holding
+/// there, oldest first, numbered as in the desk's ledger book — continuously over the calendar
+/// year (a ledger from 1 March goes on from the dossiers received since 1 January), from 1
+/// again on 1 January. For officials holding
 /// `dossier.read` over the whole desk. PDF on A4 landscape, XLSX, or CSV (UTF-8 with a byte
 /// order mark, so spreadsheet programs open the Vietnamese text).
 #[utoipa::path(
@@ -273,7 +275,7 @@ pub async fn get_ledger(
             "Tham số format phải là pdf, xlsx hoặc csv.",
         ));
     }
-    let dossiers = state
+    let entries = state
         .dossiers
         .desk_ledger(&principal.actor, state.clock.now(), &p.agency, p.from, p.to)
         .await?;
@@ -283,10 +285,9 @@ pub async fn get_ledger(
         desk: agency_name(&catalog, &p.agency),
         from: Some(p.from),
         to: Some(p.to),
-        rows: dossiers
+        rows: entries
             .iter()
-            .zip(1u32..)
-            .map(|(d, n)| LedgerRow::from_dossier(n, d, |id| agency_name(&catalog, id)))
+            .map(|e| LedgerRow::from_dossier(e.number, &e.dossier, |id| agency_name(&catalog, id)))
             .collect(),
     };
     drop(catalog);
