@@ -486,7 +486,10 @@ async fn a_ledger_numbers_its_rows_over_the_desk_year(engine: &'static str) {
     let clock = Arc::new(FixedClock::new(
         "2025-12-30T09:00:00+07:00".parse().unwrap(),
     ));
-    let s = &start_server(engine, None, clock.clone(), |_| {});
+    // A small pool: the test suite's servers share one PostgreSQL server's connections.
+    let s = &start_server(engine, None, clock.clone(), |settings| {
+        settings.database.max_connections = 2;
+    });
     let citizen = api_token(&s.base, "citizen1", None).await.0;
     let receiver = api_token(&s.base, "receiver1", None).await.0;
     let at = |when: &str| clock.set(when.parse().unwrap());
