@@ -264,6 +264,15 @@ impl Wording {
         self.overlay(&value)
     }
 
+    /// The whole wording as TOML in the wording file's shape (without its comments): what an
+    /// administrator reads to see what an agency's forms print, and a valid override as is.
+    pub fn to_toml(&self) -> Result<String, WordingError> {
+        toml::to_string(self).map_err(|e| WordingError::Shape {
+            path: "(gốc)".to_owned(),
+            message: e.to_string(),
+        })
+    }
+
     fn from_value(value: serde_json::Value) -> Result<Self, WordingError> {
         let w: Self = serde_path_to_error::deserialize(value).map_err(|e| WordingError::Shape {
             path: e.path().to_string(),
@@ -373,6 +382,19 @@ mod tests {
             .overlay_toml("[receipt]\ntitle = \"GIẤY BIÊN NHẬN\"\n")
             .unwrap();
         assert_eq!(t.receipt.title, "GIẤY BIÊN NHẬN");
+    }
+
+    #[test]
+    fn a_wording_written_as_toml_reads_back_the_same() {
+        let w = Wording::shipped()
+            .unwrap()
+            .overlay_toml(
+                "[receipt]\ntitle = \"GIẤY \\\"BIÊN\\\" NHẬN\"\naddress = \"Địa chỉ:\\n{address}\"\n",
+            )
+            .unwrap();
+        let text = w.to_toml().unwrap();
+        assert!(text.contains("[receipt]"), "{text}");
+        assert_eq!(Wording::from_toml(&text).unwrap(), w);
     }
 
     #[test]

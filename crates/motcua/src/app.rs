@@ -236,6 +236,7 @@ pub async fn start(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<
     let background = [
         catalog.spawn_refresher(store.clone(), every),
         calendars.spawn_refresher(store.clone(), every),
+        state.wording.spawn_refresher(every),
         mail::spawn_worker(
             store.clone(),
             clock.clone(),

@@ -7,6 +7,7 @@ pub mod app;
 pub mod calendar_cli;
 pub mod demo;
 pub mod demo_dossiers;
+pub mod forms_cli;
 pub mod import;
 pub mod serve;
 pub mod settings;

@@ -5,7 +5,7 @@ use std::{io::Write, net::SocketAddr, path::PathBuf, process::ExitCode};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use motcua::{
-    admin_cli, app, calendar_cli, import,
+    admin_cli, app, calendar_cli, forms_cli, import,
     settings::{Overrides, Settings},
     telemetry,
 };
@@ -67,6 +67,11 @@ enum Command {
     Audit {
         #[command(subcommand)]
         what: admin_cli::AuditCommand,
+    },
+    /// The printed forms: each agency's wording of Forms 01–06.
+    Forms {
+        #[command(subcommand)]
+        what: forms_cli::FormsCommand,
     },
 }
 
@@ -163,6 +168,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Calendar { what } => calendar_cli::run(&settings, clock.as_ref(), what).await,
         Command::User { what } => admin_cli::user(&settings, clock.as_ref(), what).await,
         Command::Audit { what } => admin_cli::audit(&settings, clock.as_ref(), what).await,
+        Command::Forms { what } => forms_cli::run(&settings, clock.as_ref(), what).await,
     }
 }
 

@@ -8,6 +8,7 @@
 //! - [`accounts`]: applicants' accounts (registration, verification, reset, e-ID sign-in);
 //! - [`catalog`] and [`calendar`]: the in-memory snapshots of the catalog and the working-time
 //!   calendars that every node serves from, both through [`snapshot`];
+//! - [`wording`]: the printed forms' wording per agency, cached in memory;
 //! - [`import`]: catalog import; [`passwords`] and [`crypto`]: secrets;
 //! - [`error`]: the service boundary's one error type.
 //!
@@ -24,9 +25,11 @@ pub mod error;
 pub mod import;
 pub mod passwords;
 pub mod snapshot;
+pub mod wording;
 
 pub use accounts::AccountService;
 pub use actor::{Actor, RequestContext, Target, Who};
 pub use admin::AdminService;
 pub use dossier::DossierService;
 pub use error::{ServiceError, ServiceResult};
+pub use wording::FormWordingService;

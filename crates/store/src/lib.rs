@@ -1,7 +1,7 @@
 //! The storage contract and its two engines.
 //!
 //! Each aggregate has a narrow trait ([`CatalogStore`], [`AgencyStore`], [`CalendarStore`],
-//! [`MetaStore`] …).
+//! [`MetaStore`], [`FormWordingStore`] …).
 //! [`Db`] implements all of them for both SQLite and PostgreSQL: the query bodies are written
 //! once in the common SQL subset and compiled per engine (see [`db`]). One contract test suite
 //! (`tests/contract`) runs every trait against both engines.
@@ -16,6 +16,7 @@ pub mod db;
 pub mod dossier;
 pub mod draft;
 pub mod error;
+pub mod form_wording;
 pub mod group;
 pub mod identity;
 pub mod meta;
@@ -37,6 +38,7 @@ pub use dossier::{
 };
 pub use draft::{Draft, DraftStore};
 pub use error::{Conflict, Identifier, StoreError, StoreResult};
+pub use form_wording::{FORM_WORDING_GENERATION, FormWordingStore, StoredWording, WordingInfo};
 pub use identity::{
     ExternalIdentity, GrantStore, NewOneTimeToken, NewUser, StoredGrant, TokenPurpose, TotpState,
     TotpStore, User, UserKind, UserStore,
@@ -66,6 +68,7 @@ pub trait Store:
     + AuditStore
     + DossierStore
     + DraftStore
+    + FormWordingStore
     + Send
     + Sync
     + 'static

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use motcua_core::{clock::Clock, dossier::DossierRules};
 use motcua_service::{
-    AccountService, AdminService, DossierService, accounts::AccountPolicy,
+    AccountService, AdminService, DossierService, FormWordingService, accounts::AccountPolicy,
     calendar::CalendarHandle, catalog::CatalogHandle,
 };
 use motcua_store::Store;
@@ -59,6 +59,8 @@ pub struct AppState {
     pub admin: AdminService<dyn Store>,
     /// Applicants' accounts.
     pub accounts: AccountService<dyn Store>,
+    /// The printed forms' wording per agency (cached in memory).
+    pub wording: FormWordingService<dyn Store>,
 }
 
 /// What the application state is built from (see [`AppState::new`]).
@@ -107,6 +109,7 @@ impl AppState {
             p.catalog.clone(),
             p.auth.passwords.clone(),
         );
+        let wording = FormWordingService::new(Arc::clone(&p.store), p.catalog.clone());
         let site = Arc::new(p.site);
         let templates = Arc::new(p.templates);
         let config = &p.auth.config;
@@ -138,6 +141,7 @@ impl AppState {
             dossiers,
             admin,
             accounts,
+            wording,
         }
     }
 }

@@ -661,6 +661,15 @@ impl Dossier {
         }
     }
 
+    /// Whether the desk has received it, as the tracking ledger (Form 06) counts: everything
+    /// but an online dossier still waiting for the desk's check. The store spells the same
+    /// rule `status <> 'submitted'` (`store::dossier::read::desk_received`): the state machine
+    /// only ever puts a dossier in [`Status::Submitted`] while it was never accepted (on
+    /// submission, and when a supplement arrives before acceptance).
+    pub fn is_received(&self) -> bool {
+        self.status != Status::Submitted || self.accepted_at.is_some()
+    }
+
     /// When the dossier needs attention, the inbox's order: its legal due, else (waiting at the
     /// desk) its intake deadline, else its submission.
     pub fn queue_at(&self) -> Timestamp {

@@ -23,6 +23,7 @@ mod cli;
 mod dossier_api;
 mod durability;
 mod edges;
+mod form_wording;
 mod import;
 mod office;
 mod oidc;

@@ -1,6 +1,9 @@
 //! The back office on both engines: the printed forms of a dossier and a desk's ledger, for
 //! those who may read them and for no one else.
 
+use std::sync::Arc;
+
+use motcua_core::clock::FixedClock;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -9,11 +12,12 @@ use crate::{
     dossier_api::{call, ok, submission, submit},
     on_both,
     security::bearer,
+    start_server,
     support::{Browser, api_token, official},
 };
 
 /// GETs `path` with a token: the status, the content type and the body.
-async fn fetch(s: &Server, tok: &str, path: &str) -> (StatusCode, String, Vec<u8>) {
+pub(crate) async fn fetch(s: &Server, tok: &str, path: &str) -> (StatusCode, String, Vec<u8>) {
     let r = bearer(Method::GET, &format!("{}{path}", s.base), tok)
         .send()
         .await
@@ -29,7 +33,7 @@ async fn fetch(s: &Server, tok: &str, path: &str) -> (StatusCode, String, Vec<u8
 }
 
 /// The text layer of a PDF, as `pdftotext` reads it.
-fn pdf_text(pdf: &[u8]) -> String {
+pub(crate) fn pdf_text(pdf: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("form.pdf");
     std::fs::write(&path, pdf).unwrap();
@@ -506,3 +510,85 @@ async fn a_transfer_offers_only_other_agencies(s: &Server) {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 }
 on_both!(a_transfer_offers_only_other_agencies);
+
+/// The (number, dossier code) rows of a ledger in CSV.
+fn csv_rows(csv: &[u8]) -> Vec<(u32, String)> {
+    let text = String::from_utf8(csv.to_vec()).unwrap();
+    text.split("\r\n")
+        .skip(1)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let mut f = l.split(',');
+            let n = f.next().unwrap().parse().unwrap();
+            (n, f.next().unwrap().trim_matches('"').to_owned())
+        })
+        .collect()
+}
+
+/// A desk's ledger book numbers its entries over the calendar year: a ledger from 1 March goes
+/// on from what the desk received since 1 January (an online dossier still waiting for the
+/// desk's check is not received, so not counted), and a period across the new year starts
+/// again at 1 on 1 January. On a server of its own, whose clock the test moves.
+async fn a_ledger_numbers_its_rows_over_the_desk_year(engine: &'static str) {
+    let clock = Arc::new(FixedClock::new(
+        "2025-12-30T09:00:00+07:00".parse().unwrap(),
+    ));
+    // A small pool: the test suite's servers share one PostgreSQL server's connections.
+    let s = &start_server(engine, None, clock.clone(), |settings| {
+        settings.database.max_connections = 2;
+    });
+    let citizen = api_token(&s.base, "citizen1", None).await.0;
+    let receiver = api_token(&s.base, "receiver1", None).await.0;
+    let at = |when: &str| clock.set(when.parse().unwrap());
+    let mut codes = Vec::new();
+    for (when, accept) in [
+        ("2025-12-30T09:00:00+07:00", true),
+        ("2026-01-05T09:00:00+07:00", true),
+        ("2026-02-10T09:00:00+07:00", true),
+        // Submitted online and never checked by the desk: not in the ledger, not counted.
+        ("2026-02-10T10:00:00+07:00", false),
+        ("2026-03-02T09:00:00+07:00", true),
+        ("2026-03-02T10:00:00+07:00", true),
+    ] {
+        at(when);
+        let code = submit(s, &citizen).await;
+        if accept {
+            ok(s, &receiver, &code, "accept", json!({})).await;
+        }
+        codes.push(code);
+    }
+    at("2026-03-31T16:00:00+07:00");
+    let ledger = |from: &str, to: &str| {
+        format!("/api/v1/ledger?agency=bn.x07210.tt&from={from}&to={to}&format=csv")
+    };
+
+    let (st, _, csv) = fetch(s, &receiver, &ledger("2026-03-01", "2026-03-31")).await;
+    assert_eq!(st, StatusCode::OK, "{}", String::from_utf8_lossy(&csv));
+    assert_eq!(
+        csv_rows(&csv),
+        [(3, codes[4].clone()), (4, codes[5].clone())],
+        "two received since 1 January before March"
+    );
+    let (_, _, csv) = fetch(s, &receiver, &ledger("2025-12-01", "2026-03-31")).await;
+    assert_eq!(
+        csv_rows(&csv),
+        [
+            (1, codes[0].clone()),
+            (1, codes[1].clone()),
+            (2, codes[2].clone()),
+            (3, codes[4].clone()),
+            (4, codes[5].clone()),
+        ],
+        "again from 1 on 1 January"
+    );
+    // A period from 1 January has nothing before it; a ledger of one day goes on from the
+    // days before it.
+    let (_, _, csv) = fetch(s, &receiver, &ledger("2026-01-01", "2026-02-28")).await;
+    assert_eq!(
+        csv_rows(&csv),
+        [(1, codes[1].clone()), (2, codes[2].clone())]
+    );
+    let (_, _, csv) = fetch(s, &receiver, &ledger("2026-03-02", "2026-03-02")).await;
+    assert_eq!(csv_rows(&csv)[0].0, 3);
+}
+on_both!(engine a_ledger_numbers_its_rows_over_the_desk_year);

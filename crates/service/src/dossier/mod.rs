@@ -35,7 +35,7 @@ pub use act::Assignable;
 pub use drafts::{DraftData, DraftView};
 pub use files::{FileRules, MyDocument, dossier_has_file, sniff};
 pub use inbox::{InboxFilter, StatusFilter};
-pub use ledger::MAX_LEDGER_DAYS;
+pub use ledger::{LedgerEntry, MAX_LEDGER_DAYS, year_numbers};
 pub use lookup::LOOKUP_POLICY;
 pub use reception::EarlierApplicant;
 pub use request::{ActionRequest, ComponentInput, ConditionAnswer, DeskDecision, SubmitRequest};

@@ -23,7 +23,7 @@ use motcua_core::{
 };
 
 pub use body::{FORMAT as BODY_FORMAT, decode as decode_body, encode as encode_body};
-pub use read::MAX_DESK_DOSSIERS;
+pub use read::{DESK_RECEIVED, MAX_DESK_DOSSIERS};
 pub(crate) use write::create_in;
 
 use crate::{db::Db, error::StoreResult, outbox::NewMail};
@@ -364,6 +364,12 @@ pub trait DossierStore: Send + Sync {
         limit: i64,
     ) -> StoreResult<Vec<Dossier>>;
 
+    /// How many dossiers submitted to the desk `agency` in `[from, to)` it has received
+    /// ([`Dossier::is_received`]: not those online still waiting for its check): what numbers
+    /// the ledger's rows over the calendar year. Answered from the `dossiers_desk` index.
+    async fn desk_received(&self, agency: &str, from: Timestamp, to: Timestamp)
+    -> StoreResult<i64>;
+
     /// Dossier count (for monitoring and benchmarks).
     async fn dossier_count(&self) -> StoreResult<i64>;
 
@@ -483,6 +489,15 @@ impl DossierStore for Db {
         limit: i64,
     ) -> StoreResult<Vec<Dossier>> {
         read::desk_dossiers(self, agency, from, to, limit).await
+    }
+
+    async fn desk_received(
+        &self,
+        agency: &str,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> StoreResult<i64> {
+        read::desk_received(self, agency, from, to).await
     }
 
     async fn dossier_count(&self) -> StoreResult<i64> {

@@ -16,6 +16,7 @@ mod calendar;
 mod catalog;
 mod dossiers;
 mod drafts;
+mod form_wording;
 mod identity;
 mod meta;
 mod outbox;

@@ -4,8 +4,10 @@
 //! The pure `motcua-forms` crate prints plain data; this module resolves what the dossier holds
 //! as identifiers (agencies, officers) to the names printed, and runs the rendering — CPU work
 //! of tens of milliseconds — in `spawn_blocking`, off the request threads.
-
-use std::sync::OnceLock;
+//!
+//! The words come from the issuing desk's wording (`service::wording`: the shipped wording
+//! with the agency's override): a dossier's forms from its receiving desk's, the ledger from
+//! its desk's — the unit whose name heads the paper is the one that chose its words.
 
 use axum::{
     extract::State,
@@ -30,16 +32,6 @@ use crate::{
     state::AppState,
 };
 
-/// The shipped wording, parsed once. Per-agency overrides are not stored yet, so every desk
-/// prints the shipped (unverified) wording.
-fn wording() -> Result<&'static Wording, ApiError> {
-    static WORDING: OnceLock<Result<Wording, String>> = OnceLock::new();
-    WORDING
-        .get_or_init(|| Wording::shipped().map_err(|e| e.to_string()))
-        .as_ref()
-        .map_err(|e| ApiError::internal(format!("form wording: {e}")))
-}
-
 /// Whether a dossier has what `kind` prints: a receipt once received, a supplement request
 /// once one was made, a refusal once refused, an apology once made, a control slip once the
 /// dossier entered its process. Printing a form that does not apply would hand the applicant
@@ -54,11 +46,9 @@ pub fn applies(kind: FormKind, d: &Dossier) -> bool {
     }
 }
 
-/// The forms of `d` that apply, as `(number, title)`, for links on the dossier screen.
-pub fn printable(d: &Dossier) -> Vec<(&'static str, String)> {
-    let Ok(w) = wording() else {
-        return Vec::new();
-    };
+/// The forms of `d` that apply, as `(number, title)`, for links on the dossier screen. `w` is
+/// the receiving desk's wording, so a link reads like the title of the paper it prints.
+pub fn printable(d: &Dossier, w: &Wording) -> Vec<(&'static str, String)> {
     FormKind::ALL
         .into_iter()
         .filter(|&k| applies(k, d))
@@ -222,8 +212,8 @@ pub(crate) async fn pdf_response(
     kind: FormKind,
 ) -> Result<Response, ApiError> {
     let data = form_data(state, d, history, kind);
-    let w = wording()?;
-    let pdf = render_blocking(move || motcua_forms::render(kind, w, &data)).await?;
+    let w = state.wording.effective(&d.receiving_agency).await?;
+    let pdf = render_blocking(move || motcua_forms::render(kind, &w, &data)).await?;
     Ok(file_response(
         pdf,
         "application/pdf",
@@ -251,7 +241,9 @@ pub struct LedgerParams {
 }
 
 /// The tracking ledger (Form 06) of a one-stop desk over a period: the dossiers received
-/// there, oldest first, numbered from 1 within the period. For officials holding
+/// there, oldest first, numbered as in the desk's ledger book — continuously over the calendar
+/// year (a ledger from 1 March goes on from the dossiers received since 1 January), from 1
+/// again on 1 January. For officials holding
 /// `dossier.read` over the whole desk. PDF on A4 landscape, XLSX, or CSV (UTF-8 with a byte
 /// order mark, so spreadsheet programs open the Vietnamese text).
 #[utoipa::path(
@@ -284,7 +276,7 @@ pub async fn get_ledger(
             "Tham số format phải là pdf, xlsx hoặc csv.",
         ));
     }
-    let dossiers = state
+    let entries = state
         .dossiers
         .desk_ledger(&principal.actor, state.clock.now(), &p.agency, p.from, p.to)
         .await?;
@@ -294,28 +286,27 @@ pub async fn get_ledger(
         desk: agency_name(&catalog, &p.agency),
         from: Some(p.from),
         to: Some(p.to),
-        rows: dossiers
+        rows: entries
             .iter()
-            .zip(1u32..)
-            .map(|(d, n)| LedgerRow::from_dossier(n, d, |id| agency_name(&catalog, id)))
+            .map(|e| LedgerRow::from_dossier(e.number, &e.dossier, |id| agency_name(&catalog, id)))
             .collect(),
     };
     drop(catalog);
-    let w = wording()?;
+    let w = state.wording.effective(&p.agency).await?;
     let name = format!("so-theo-doi-{}-{}-{}.{format}", p.agency, p.from, p.to);
     Ok(match format {
         "xlsx" => file_response(
-            render_blocking(move || motcua_forms::ledger_xlsx(w, &ledger)).await?,
+            render_blocking(move || motcua_forms::ledger_xlsx(&w, &ledger)).await?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             &name,
         ),
         "csv" => file_response(
-            render_blocking(move || Ok(motcua_forms::ledger_csv(w, &ledger))).await?,
+            render_blocking(move || Ok(motcua_forms::ledger_csv(&w, &ledger))).await?,
             "text/csv; charset=utf-8",
             &name,
         ),
         _ => file_response(
-            render_blocking(move || motcua_forms::ledger_pdf(w, &ledger)).await?,
+            render_blocking(move || motcua_forms::ledger_pdf(&w, &ledger)).await?,
             "application/pdf",
             &name,
         ),

@@ -13,6 +13,7 @@ pub mod auth;
 pub mod calendar;
 pub mod document;
 pub mod dossiers;
+pub mod form_wording;
 pub mod forms;
 pub mod health;
 pub mod import;
@@ -50,6 +51,11 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(procedures::list_procedure_versions))
         .routes(routes!(procedures::list_fields))
         .routes(routes!(agencies::list_agencies))
+        .routes(routes!(
+            form_wording::get_form_wording,
+            form_wording::set_form_wording,
+            form_wording::clear_form_wording
+        ))
         .routes(routes!(calendar::get_lunar_date))
         .routes(routes!(calendar::get_due))
         .routes(routes!(calendar::get_calendar_year))

@@ -183,6 +183,23 @@ pub const ROUTES: &[RouteAccess] = &[
     needs("POST", "/api/v1/users/{id}/grants", Permission::GrantManage),
     needs("DELETE", "/api/v1/grants/{id}", Permission::GrantManage),
     needs("GET", "/api/v1/audit", Permission::AuditRead),
+    // An agency's form wording: the installation-wide rule of the catalog (the service
+    // decides it over every root agency).
+    needs(
+        "GET",
+        "/api/v1/agencies/{id}/form-wording",
+        Permission::CatalogImport,
+    ),
+    needs(
+        "PUT",
+        "/api/v1/agencies/{id}/form-wording",
+        Permission::CatalogImport,
+    ),
+    needs(
+        "DELETE",
+        "/api/v1/agencies/{id}/form-wording",
+        Permission::CatalogImport,
+    ),
 ];
 
 /// The rule for a request (`HEAD` is looked up as `GET`).

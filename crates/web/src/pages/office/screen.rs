@@ -278,7 +278,13 @@ fn file_json(code: &str, files_base: &str, f: &motcua_core::dossier::FileRef) ->
     })
 }
 
-fn context(state: &AppState, v: &DossierView, fb: &Feedback, pickers: &Pickers) -> Value {
+fn context(
+    state: &AppState,
+    v: &DossierView,
+    fb: &Feedback,
+    pickers: &Pickers,
+    wording: &motcua_forms::Wording,
+) -> Value {
     let d = &v.dossier;
     let catalog = state.catalog.get();
     let code = d.code.to_string();
@@ -341,7 +347,7 @@ fn context(state: &AppState, v: &DossierView, fb: &Feedback, pickers: &Pickers) 
             "skipped": l.skipped.iter().map(|s| json!({"date": s.date.strftime("%d/%m/%Y").to_string(), "label": s.label})).collect::<Vec<_>>(),
         })
     });
-    let forms: Vec<Value> = printable(d)
+    let forms: Vec<Value> = printable(d, wording)
         .into_iter()
         .map(|(n, title)| json!({"href": format!("/api/v1/dossiers/{code}/forms/{n}.pdf"), "number": n, "title": title}))
         .collect();
@@ -427,13 +433,14 @@ pub(super) async fn page(
     let calendar = state.dossiers.calendar_for(&d.competent_agency);
     let actions = state.dossiers.actions_for(&principal.actor, now, &d);
     let pickers = Pickers::for_actions(state, &d, &actions, now).await?;
+    let wording = state.wording.effective(&d.receiving_agency).await?;
     let v = view::dossier_view(d, history, actions, &state.catalog.get(), &calendar, now);
     let title = format!("Hồ sơ {}", v.dossier.code);
     let html = render(
         state,
         "mot-cua/dossier.html",
         &title,
-        context(state, &v, fb, &pickers),
+        context(state, &v, fb, &pickers, &wording),
     )?;
     Ok((status, Html(html)).into_response())
 }
