@@ -102,7 +102,7 @@ for (const [name, device] of [["desktop", DESKTOP], ["phone", PHONE]]) {
     await accessible(page, `${name} queues`);
     await page.getByRole("link", { name: /^Chờ tiếp nhận/ }).click();
     await page.waitForURL(/hang=cho-tiep-nhan/);
-    assert.equal(await page.getByRole("link", { name: code }).count(), 1, "the dossier is waiting at the desk");
+    assert.equal(await page.getByRole("link", { name: code, exact: true }).count(), 1, "the dossier is waiting at the desk");
     if (SHOTS) await page.screenshot({ path: join(SHOTS, `office-queues-${width}.png`), fullPage: true });
 
     // Found by the applicant's name typed without marks, then narrowed with the filters
@@ -110,21 +110,21 @@ for (const [name, device] of [["desktop", DESKTOP], ["phone", PHONE]]) {
     await page.getByLabel("Mã hồ sơ, tên hoặc số định danh người nộp").fill("nguyen script window");
     await page.keyboard.press("Enter");
     await page.waitForURL(/q=nguyen/);
-    assert.equal(await page.getByRole("link", { name: code }).count(), 1, "found by name");
+    assert.equal(await page.getByRole("link", { name: code, exact: true }).count(), 1, "found by name");
     await page.locator("details.filters > summary").focus();
     await page.keyboard.press("Enter");
     await page.getByLabel("Kênh nộp").selectOption("desk");
     await page.getByLabel("Sắp xếp").selectOption("moi-nhat");
     await page.getByRole("button", { name: "Áp dụng" }).click();
     await page.waitForURL(/kenh=desk/);
-    assert.equal(await page.getByRole("link", { name: code }).count(), 0, "not a desk dossier");
+    assert.equal(await page.getByRole("link", { name: code, exact: true }).count(), 0, "not a desk dossier");
     assert.match(await page.locator(".result-count").textContent(), /Không tìm thấy/);
     await accessible(page, `${name} filtered queue`);
     if (SHOTS) await page.screenshot({ path: join(SHOTS, `office-filters-${width}.png`), fullPage: true });
     await page.getByLabel("Kênh nộp").selectOption("online");
     await page.getByRole("button", { name: "Áp dụng" }).click();
     await page.waitForURL(/kenh=online/);
-    await page.getByRole("link", { name: code }).click();
+    await page.getByRole("link", { name: code, exact: true }).click();
     await page.waitForLoadState();
 
     // Markup in the applicant's name is text, never markup.
@@ -139,7 +139,8 @@ for (const [name, device] of [["desktop", DESKTOP], ["phone", PHONE]]) {
     await accessible(page, `${name} field error`);
 
     await actOk(page, "Tiếp nhận hồ sơ", name);
-    assert.equal(await page.getByRole("link", { name: /Mẫu 01/ }).count(), 1, "the receipt prints");
+    assert.equal(await page.locator("ul.forms").getByRole("link", { name: /Mẫu 01/ }).count(), 1, "the receipt prints");
+    assert.equal(await page.locator("#thong-bao").getByRole("link", { name: /In Mẫu 01/ }).count(), 1, "the banner offers it");
     if (SHOTS) await page.screenshot({ path: join(SHOTS, `office-dossier-${width}.png`), fullPage: true });
 
     // A screen left open while someone else acted: the conflict is explained.
@@ -186,7 +187,7 @@ for (const [name, device] of [["desktop", DESKTOP], ["phone", PHONE]]) {
       await p.getByRole("link", { name: /^Chờ phê duyệt/ }).click();
       await p.waitForURL(/hang=cho-phe-duyet/);
       await accessible(p, `${name} approval queue`);
-      await p.getByRole("link", { name: code }).click();
+      await p.getByRole("link", { name: code, exact: true }).click();
       await p.waitForLoadState();
       await actOk(p, "Phê duyệt, ký", name);
       await context.close();
@@ -215,7 +216,7 @@ test("the desk forwards several dossiers from a queue at once, by keyboard", asy
   await page.getByRole("button", { name: "Chuyển bước các hồ sơ đã chọn" }).click();
   await page.waitForURL(/chuyen-buoc/);
   assert.match(await page.locator("main").textContent(), /Đã chuyển bước 2 hồ sơ/);
-  for (const code of codes) assert.equal(await page.getByRole("link", { name: code }).count(), 1);
+  for (const code of codes) assert.equal(await page.getByRole("link", { name: code, exact: true }).count(), 1);
   await accessible(page, "batch result");
   if (SHOTS) await page.screenshot({ path: join(SHOTS, "office-batch-1280.png"), fullPage: true });
   await context.close();

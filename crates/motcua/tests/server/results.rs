@@ -109,6 +109,33 @@ async fn the_result_is_issued_with_its_file_and_handed_over(s: &Server) {
         "{}",
         queue.body
     );
+    // The leader's open dossiers by step: the approval step lists this one.
+    let home = boss.get(&format!("{}/mot-cua", s.base)).await;
+    assert!(home.body.contains("Theo bước:"), "{}", home.body);
+    let at_step = boss
+        .get(&format!("{}/mot-cua?hang=tat-ca&buoc=approve", s.base))
+        .await;
+    assert!(at_step.body.contains(&code), "{}", at_step.body);
+    let handling = boss
+        .get(&format!("{}/mot-cua?hang=tat-ca&buoc=handle", s.base))
+        .await;
+    assert!(
+        !handling.body.contains(&format!(">{code}<")),
+        "not at handling any more"
+    );
+    let bad = boss
+        .get(&format!("{}/mot-cua?hang=tat-ca&buoc=khong-co", s.base))
+        .await;
+    assert_eq!(bad.status, StatusCode::OK);
+    assert!(bad.body.contains("Chọn một bước trong danh sách."));
+    // A desk officer has no such summary.
+    assert!(
+        !desk
+            .get(&format!("{}/mot-cua", s.base))
+            .await
+            .body
+            .contains("Theo bước:")
+    );
     let form = boss.get(&format!("{}{screen}?mo=approve", s.base)).await;
     assert!(
         form.body

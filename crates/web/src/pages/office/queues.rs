@@ -136,6 +136,8 @@ pub struct QueueParams {
     hen_den: Option<String>,
     /// "Due soon" look-ahead, working hours.
     gio: Option<String>,
+    /// Only dossiers at a step of this kind.
+    buoc: Option<String>,
     /// The order's slug.
     sap_xep: Option<String>,
     /// Page, from 1.
@@ -143,7 +145,7 @@ pub struct QueueParams {
 }
 
 /// The filters of the page, as read and checked.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Filters {
     search: Option<String>,
     procedure: Option<String>,
@@ -151,6 +153,7 @@ struct Filters {
     unit: Option<String>,
     channel: Option<SubmissionChannel>,
     status: Option<Status>,
+    step: Option<StepKind>,
     submitted: (Option<Date>, Option<Date>),
     due: (Option<Date>, Option<Date>),
     hours: u16,
@@ -207,6 +210,12 @@ impl Filters {
                 problem(errors, "trang_thai", "Chọn một trạng thái trong danh sách.");
             }
         }
+        if let Some(s) = given(p.buoc.as_ref()) {
+            f.step = StepKind::parse(&s);
+            if f.step.is_none() {
+                problem(errors, "buoc", "Chọn một bước trong danh sách.");
+            }
+        }
         f.submitted = (
             date(p.nop_tu.as_ref(), "nop_tu", errors),
             date(p.nop_den.as_ref(), "nop_den", errors),
@@ -258,6 +267,7 @@ impl Filters {
             ("don_vi", self.unit.as_deref()),
             ("kenh", self.channel.map(SubmissionChannel::as_str)),
             ("trang_thai", self.status.map(Status::as_str)),
+            ("buoc", self.step.map(StepKind::as_str)),
         ] {
             if let Some(v) = v {
                 add(k, v);
@@ -293,13 +303,23 @@ impl Filters {
             field: self.field.clone(),
             applicant: self.search.clone(),
             channel: self.channel,
-            step_kind: q.step,
+            // A queue of one step keeps it; the step filter narrows the others.
+            step_kind: q.step.or(self.step),
             submitted_on: self.submitted,
             due_on: self.due,
             sort: SORTS[self.sort].2,
             page,
             limit,
         }
+    }
+}
+
+/// A count as a tab shows it: capped ones say "10.000+".
+fn capped(n: i64) -> String {
+    if n > COUNT_CAP {
+        format!("{}+", crate::present::count_vi(COUNT_CAP))
+    } else {
+        crate::present::count_vi(n)
     }
 }
 
@@ -361,15 +381,32 @@ pub async fn queues(
         .filter(|q| !q.my_unit || home.is_some())
         .collect();
 
-    // One count per queue, with the same filters, run side by side by the service.
-    let per_queue: Vec<InboxFilter> = queues
+    // A leader also sees the open dossiers by step of the process.
+    let leader = !principal
+        .actor
+        .scope(catalog.hierarchy(), now, Permission::DossierApprove)
+        .is_empty();
+    let all = &QUEUES[QUEUES.len() - 1];
+    let by_step: Vec<StepKind> = if leader {
+        StepKind::ALL.to_vec()
+    } else {
+        Vec::new()
+    };
+    // One count per queue (and per step), with the same filters, run side by side by the
+    // service over one scope.
+    let mut per_queue: Vec<InboxFilter> = queues
         .iter()
         .map(|q| filters.inbox(q, home.as_deref(), 1, 1))
         .collect();
-    let counts = state
+    per_queue.extend(by_step.iter().map(|&k| InboxFilter {
+        step_kind: Some(k),
+        ..filters.inbox(all, home.as_deref(), 1, 1)
+    }));
+    let mut counts = state
         .dossiers
         .inbox_counts(&principal.actor, now, &per_queue, Some(COUNT_CAP))
         .await?;
+    let step_counts = counts.split_off(queues.len());
     let current = p
         .hang
         .as_deref()
@@ -432,14 +469,28 @@ pub async fn queues(
             } else {
                 q.label.to_owned()
             };
-            let count = if *n > COUNT_CAP {
-                format!("{}+", crate::present::count_vi(COUNT_CAP))
-            } else {
-                crate::present::count_vi(*n)
-            };
-            json!({"slug": q.slug, "label": label, "count": count, "empty": *n == 0,
+            json!({"slug": q.slug, "label": label, "count": capped(*n), "empty": *n == 0,
                    "current": q.slug == current.slug, "href": link(q.slug, "")})
         })
+        .collect();
+    // The step links replace any step filter with their own.
+    let without_step = Filters {
+        step: None,
+        ..filters.clone()
+    }
+    .query_string();
+    let steps: Vec<Value> = by_step
+        .iter()
+        .zip(&step_counts)
+        .map(|(k, n)| {
+            json!({"label": k.label_vi(), "count": capped(*n), "empty": *n == 0,
+                   "current": filters.step == Some(*k) && current.slug == all.slug,
+                   "href": format!("/mot-cua?hang={}{without_step}&buoc={}", all.slug, k.as_str())})
+        })
+        .collect();
+    let step_options: Vec<Value> = StepKind::ALL
+        .iter()
+        .map(|k| json!({"value": k.as_str(), "label": k.label_vi(), "selected": Some(*k) == filters.step}))
         .collect();
     let sorts: Vec<Value> = SORTS
         .iter()
@@ -481,6 +532,7 @@ pub async fn queues(
         || filters.unit.is_some()
         || filters.channel.is_some()
         || filters.status.is_some()
+        || filters.step.is_some()
         || filters.submitted != (None, None)
         || filters.due != (None, None)
         || filters.hours != DUE_SOON_HOURS[0];
@@ -495,6 +547,8 @@ pub async fn queues(
         "today": motcua_core::identity::vietnam_date(now).to_string(),
         "month_start": motcua_core::identity::vietnam_date(now).first_of_month().to_string(),
         "tabs": tabs,
+        "by_step": steps,
+        "step_options": step_options,
         "current": {"slug": current.slug, "label": current.label},
         "rows": rows,
         "total": result.total,
