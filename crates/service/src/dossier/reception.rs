@@ -7,13 +7,13 @@ use jiff::Timestamp;
 use motcua_core::{
     catalog::ProcedureCode,
     dossier::{Applicant, DossierCode},
-    identity::{Permission, vietnam_date},
+    identity::{Permission, Scope, vietnam_date},
 };
 use motcua_search::Query;
 use motcua_store::{ApplicantSearch, InboxSort};
 
 use super::{DossierDeps, DossierService, InboxFilter, StatusFilter};
-use crate::{actor::Actor, error::ServiceResult};
+use crate::{actor::Actor, catalog::Catalog, error::ServiceResult};
 
 /// An applicant as an earlier dossier recorded them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,23 +37,14 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
         procedure: &ProcedureCode,
     ) -> Vec<String> {
         let catalog = self.catalog.get();
-        let today = vietnam_date(now);
         let scope = actor.scope(catalog.hierarchy(), now, Permission::DossierReceive);
-        if scope.is_empty() {
-            return Vec::new();
-        }
-        catalog
-            .offers(procedure)
-            .iter()
-            .filter(|(a, _)| catalog.agency(a).is_some_and(|x| x.is_valid_on(today)))
-            .filter(|(a, _)| scope.contains(&self.desk_for(a, now), Some(procedure)))
-            .map(|(a, _)| a.clone())
-            .collect()
+        receivable_in(&catalog, &scope, now, procedure)
     }
 
     /// The procedures matching `text` (any case, with or without marks) that the actor
     /// receives somewhere, best first, at most `limit`. The catalog search ranks every match
-    /// (a few thousand procedures, in memory) and the actor's scope keeps what it may receive.
+    /// (a few thousand procedures, in memory) and the actor's scope, computed once, keeps what
+    /// it may receive.
     pub fn receivable_procedures(
         &self,
         actor: &Actor,
@@ -62,6 +53,10 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
         limit: usize,
     ) -> Vec<ProcedureCode> {
         let catalog = self.catalog.get();
+        let scope = actor.scope(catalog.hierarchy(), now, Permission::DossierReceive);
+        if scope.is_empty() {
+            return Vec::new();
+        }
         let mut q = Query::new(text);
         q.limit = catalog.len();
         catalog
@@ -69,7 +64,7 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
             .hits
             .into_iter()
             .filter_map(|h| ProcedureCode::parse(&h.code).ok())
-            .filter(|code| !self.receivable(actor, now, code).is_empty())
+            .filter(|code| !receivable_in(&catalog, &scope, now, code).is_empty())
             .take(limit)
             .collect()
     }
@@ -109,4 +104,27 @@ impl<S: ?Sized + DossierDeps + 'static> DossierService<S> {
             submitted_at: d.submitted_at,
         }))
     }
+}
+
+/// [`DossierService::receivable`] within a scope already computed.
+fn receivable_in(
+    catalog: &Catalog,
+    scope: &Scope,
+    now: Timestamp,
+    procedure: &ProcedureCode,
+) -> Vec<String> {
+    if scope.is_empty() {
+        return Vec::new();
+    }
+    let today = vietnam_date(now);
+    catalog
+        .offers(procedure)
+        .iter()
+        .filter(|(a, _)| catalog.agency(a).is_some_and(|x| x.is_valid_on(today)))
+        .filter(|(a, _)| {
+            let desk = motcua_core::agency::one_stop_desk(catalog.agencies(), a, today);
+            scope.contains(&desk, Some(procedure))
+        })
+        .map(|(a, _)| a.clone())
+        .collect()
 }

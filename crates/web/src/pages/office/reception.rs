@@ -6,7 +6,7 @@
 //! (Form 03). Everything goes through [`motcua_service::DossierService::submit`], as
 //! `POST /api/v1/dossiers` does; this page only turns the form into its request.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use axum::{
     extract::{Path, Query, Request, State},
@@ -25,7 +25,7 @@ use motcua_service::{
     ServiceError,
     dossier::{ComponentInput, ConditionAnswer, DeskDecision, SubmitRequest},
 };
-use motcua_store::{Created, IdempotencyKey};
+use motcua_store::{Created, IdempotencyKey, StoredProcedure};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -271,7 +271,7 @@ fn receivable_procedure(
     state: &AppState,
     principal: &Principal,
     code: &str,
-) -> Result<(ProcedureCode, Vec<String>), PageError> {
+) -> Result<(ProcedureCode, Vec<String>, Arc<StoredProcedure>), PageError> {
     let not_found = || {
         PageError(crate::error::ApiError::not_found(
             "Không có thủ tục này trong các thủ tục anh/chị tiếp nhận.",
@@ -281,10 +281,11 @@ fn receivable_procedure(
     let receivable = state
         .dossiers
         .receivable(&principal.actor, state.clock.now(), &code);
-    if receivable.is_empty() || state.catalog.get().procedure(&code).is_none() {
-        return Err(not_found());
+    let stored = state.catalog.get().procedure(&code).cloned();
+    match stored {
+        Some(stored) if !receivable.is_empty() => Ok((code, receivable, stored)),
+        _ => Err(not_found()),
     }
-    Ok((code, receivable))
 }
 
 /// `GET /mot-cua/tiep-nhan/{procedure}`
@@ -294,13 +295,7 @@ pub async fn form(
     Path(code): Path<String>,
     Query(params): Query<FormParams>,
 ) -> Result<Response, PageError> {
-    let (code, receivable) = receivable_procedure(&state, &principal, &code)?;
-    let catalog = state.catalog.get();
-    let Some(stored) = catalog.procedure(&code) else {
-        return Err(PageError(crate::error::ApiError::not_found(
-            "Không có thủ tục này.",
-        )));
-    };
+    let (code, receivable, stored) = receivable_procedure(&state, &principal, &code)?;
     let agency = chosen_agency(params.co_quan.as_deref(), &receivable).unwrap_or_default();
     let case = chosen_case(&stored.procedure, params.truong_hop.as_deref());
     let mut values: HashMap<String, Value> = HashMap::new();
@@ -402,15 +397,9 @@ pub async fn enter(
     Path(code): Path<String>,
     req: Request,
 ) -> Result<Response, PageError> {
-    let (code, receivable) = receivable_procedure(&state, &principal, &code)?;
+    let (code, receivable, stored) = receivable_procedure(&state, &principal, &code)?;
     let upload = FilesForm::read(req).await?;
     let f = &upload.fields;
-    let catalog = state.catalog.get();
-    let Some(stored) = catalog.procedure(&code) else {
-        return Err(PageError(crate::error::ApiError::not_found(
-            "Không có thủ tục này.",
-        )));
-    };
     let p = &stored.procedure;
     let mut problems = Problems::default();
     let agency = match chosen_agency(Some(&f.text("co_quan")), &receivable) {
