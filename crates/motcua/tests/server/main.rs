@@ -59,6 +59,10 @@ pub struct Server {
     pub db: DbConfig,
     /// Its data directory (the maildir is `mail/` inside).
     pub data_dir: PathBuf,
+    /// Dropped with the last handle, which stops the server and closes its database pool. A
+    /// PostgreSQL server allows 100 clients by default: the suite's dedicated servers, each
+    /// holding up to 8 connections, would exhaust it if they outlived their tests.
+    _stop: Arc<tokio::sync::oneshot::Sender<()>>,
 }
 
 /// The settings of a test server on `db`, with data in `data_dir`. The server trusts
@@ -108,6 +112,8 @@ pub fn start_server(
 ) -> Server {
     support::capture_logs();
     let (tx, rx) = std::sync::mpsc::channel();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let stop = Arc::new(stop);
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -141,9 +147,12 @@ pub fn start_server(
                 engine,
                 db: cfg,
                 data_dir,
+                _stop: stop,
             })
             .unwrap();
-            running.wait().await.unwrap();
+            // Every handle gone: the sender is dropped and the receiver wakes with an error.
+            let _ = stopped.await;
+            running.shutdown().await.unwrap();
         });
     });
     rx.recv_timeout(std::time::Duration::from_secs(300))
