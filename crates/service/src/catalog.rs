@@ -188,6 +188,13 @@ impl Catalog {
             .and_then(|&i| self.agencies.get(i))
     }
 
+    /// An agency's name as people read it, or its id when the catalog no longer has it (a
+    /// dossier or a grant outlives the agency it names).
+    pub fn agency_name(&self, id: &str) -> String {
+        self.agency(id)
+            .map_or_else(|| id.to_owned(), |a| a.name.clone())
+    }
+
     /// The agencies offering a procedure, with the online level of each offer.
     pub fn offers(&self, code: &ProcedureCode) -> &[(String, OnlineLevel)] {
         self.offers.get(code.as_str()).map_or(&[], Vec::as_slice)

@@ -56,18 +56,12 @@ pub fn printable(d: &Dossier, w: &Wording) -> Vec<(&'static str, String)> {
         .collect()
 }
 
-fn agency_name(catalog: &Catalog, id: &str) -> String {
-    catalog
-        .agency(id)
-        .map_or_else(|| id.to_owned(), |a| a.name.clone())
-}
-
 /// The place on the date line: the area named by the root of the agency's tree ("… tỉnh Bắc
 /// Ninh" gives "Bắc Ninh"), read from the data, never written into code.
 fn place(catalog: &Catalog, id: &str) -> String {
     let hierarchy = catalog.hierarchy();
     let root = hierarchy.ancestors(id).last().copied().unwrap_or(id);
-    let name = agency_name(catalog, root);
+    let name = catalog.agency_name(root);
     ["thành phố ", "tỉnh "]
         .iter()
         .find_map(|k| name.rfind(k).map(|i| name[i + k.len()..].to_owned()))
@@ -78,8 +72,8 @@ fn place(catalog: &Catalog, id: &str) -> String {
 fn header(catalog: &Catalog, desk: &str, date: Option<Date>) -> Header {
     let parent = catalog.agency(desk).and_then(|a| a.parent.clone());
     Header {
-        governing_body: parent.map(|p| agency_name(catalog, &p)).unwrap_or_default(),
-        issuing_unit: agency_name(catalog, desk),
+        governing_body: parent.map(|p| catalog.agency_name(&p)).unwrap_or_default(),
+        issuing_unit: catalog.agency_name(desk),
         number: None,
         place: place(catalog, desk),
         date,
@@ -102,7 +96,7 @@ fn lookup_url(state: &AppState, d: &Dossier) -> String {
 /// What Form `kind` prints about `d`.
 fn form_data(state: &AppState, d: &Dossier, history: &[HistoryEntry], kind: FormKind) -> FormData {
     let catalog = state.catalog.get();
-    let name = |id: &str| agency_name(&catalog, id);
+    let name = |id: &str| catalog.agency_name(id);
     let mut data = FormData::from_dossier(d, name);
     let date = match kind {
         FormKind::Receipt01 => d.accepted_at,
@@ -112,7 +106,7 @@ fn form_data(state: &AppState, d: &Dossier, history: &[HistoryEntry], kind: Form
         FormKind::ControlSlip05 => None,
     };
     data.header = header(&catalog, &d.receiving_agency, date.map(vietnam_date));
-    data.unit = agency_name(&catalog, &d.receiving_agency);
+    data.unit = catalog.agency_name(&d.receiving_agency);
     if matches!(kind, FormKind::Receipt01 | FormKind::Apology04) {
         data.lookup_url = Some(lookup_url(state, d));
     }
@@ -283,12 +277,12 @@ pub async fn get_ledger(
     let catalog = state.catalog.get();
     let ledger = Ledger {
         header: header(&catalog, &p.agency, Some(vietnam_date(state.clock.now()))),
-        desk: agency_name(&catalog, &p.agency),
+        desk: catalog.agency_name(&p.agency),
         from: Some(p.from),
         to: Some(p.to),
         rows: entries
             .iter()
-            .map(|e| LedgerRow::from_dossier(e.number, &e.dossier, |id| agency_name(&catalog, id)))
+            .map(|e| LedgerRow::from_dossier(e.number, &e.dossier, |id| catalog.agency_name(id)))
             .collect(),
     };
     drop(catalog);

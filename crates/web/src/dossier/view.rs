@@ -153,12 +153,6 @@ pub struct DossierView {
     pub history: Vec<HistoryEntry>,
 }
 
-fn agency_name(catalog: &Catalog, id: &str) -> String {
-    catalog
-        .agency(id)
-        .map_or_else(|| id.to_owned(), |a| a.name.clone())
-}
-
 fn due_view(calendar: &WorkCalendar, from: Timestamp, at: Timestamp) -> DueView {
     let explanation = calendar.explain(from, at).unwrap_or_default();
     DueView {
@@ -228,7 +222,7 @@ pub fn dossier_view(
             ControlSlipRow {
                 step: step.map_or_else(String::new, |s| s.name.clone()),
                 agency: r.agency.clone(),
-                agency_name: agency_name(catalog, &r.agency),
+                agency_name: catalog.agency_name(&r.agency),
                 started_at: r.started_at,
                 finished_at: r.finished_at,
                 handed_by: r.handed_by.as_ref().map(|p| p.name.clone()),
@@ -243,7 +237,7 @@ pub fn dossier_view(
         name: s.name.clone(),
         kind: s.kind,
         agency: s.agency.clone(),
-        agency_name: agency_name(catalog, &s.agency),
+        agency_name: catalog.agency_name(&s.agency),
         due: d.steps.last().and_then(|r| r.due),
     });
     let ledger = LedgerRow {
@@ -259,7 +253,7 @@ pub fn dossier_view(
         received_at: d.accepted_at.unwrap_or(d.submitted_at),
         appointment: d.due.legal,
         transferred_to: (d.competent_agency != d.receiving_agency)
-            .then(|| agency_name(catalog, &d.competent_agency)),
+            .then(|| catalog.agency_name(&d.competent_agency)),
         returned_at: d.returned_at,
         outcome: d.status.label_vi().to_owned(),
     };

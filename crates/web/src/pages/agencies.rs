@@ -9,6 +9,26 @@ use motcua_service::catalog::AgencyNode;
 
 use crate::state::AppState;
 
+/// The agencies of a `<select>`: those valid `today` that `keep` lets through, in
+/// Vietnamese alphabetical order, `selected` marked.
+pub(crate) fn agency_options(
+    catalog: &motcua_service::catalog::Catalog,
+    today: jiff::civil::Date,
+    selected: Option<&str>,
+    keep: impl Fn(&Agency) -> bool,
+) -> Vec<Value> {
+    let mut agencies: Vec<_> = catalog
+        .agencies()
+        .iter()
+        .filter(|a| a.is_valid_on(today) && keep(a))
+        .collect();
+    agencies.sort_by_cached_key(|a| motcua_core::text::collation_key(&a.name));
+    agencies
+        .iter()
+        .map(|a| json!({"id": a.id, "name": a.name, "selected": selected == Some(a.id.as_str())}))
+        .collect()
+}
+
 fn agency_json(a: &Agency, catalog: &motcua_service::catalog::Catalog) -> Value {
     let status = a.identifier_status.map(|s| match s {
         IdentifierStatus::Official => "chính thức",
@@ -27,7 +47,7 @@ fn agency_json(a: &Agency, catalog: &motcua_service::catalog::Catalog) -> Value 
         "address": a.address,
         "successors": a.successors.iter().map(|s| json!({
             "id": s.successor,
-            "name": catalog.agency(&s.successor).map(|x| x.name.clone()).unwrap_or_else(|| s.successor.clone()),
+            "name": catalog.agency_name(&s.successor),
             "effective": s.effective.strftime("%d/%m/%Y").to_string(),
         })).collect::<Vec<_>>(),
     })

@@ -24,20 +24,6 @@ use serde_json::{Value, json};
 use super::PageResult;
 use crate::{api::calendar::DueBody, extract::ApiQuery, present::number_vi, state::AppState};
 
-/// Agencies offered in the pages' selectors: those existing today, by name.
-fn agency_options(catalog: &Catalog, today: Date, selected: Option<&str>) -> Vec<Value> {
-    let mut agencies: Vec<_> = catalog
-        .agencies()
-        .iter()
-        .filter(|a| a.is_valid_on(today))
-        .collect();
-    agencies.sort_by_cached_key(|a| motcua_core::text::collation_key(&a.name));
-    agencies
-        .iter()
-        .map(|a| json!({"id": a.id, "name": a.name, "selected": selected == Some(a.id.as_str())}))
-        .collect()
-}
-
 fn today(state: &AppState) -> Date {
     state.clock.now().to_zoned(query::vn()).date()
 }
@@ -96,7 +82,7 @@ pub async fn calendar_page(
             "prev": (year > query::FIRST_YEAR).then(|| json!({"year": year - 1, "href": link(year - 1)})),
             "next": (year < query::LAST_YEAR).then(|| json!({"year": year + 1, "href": link(year + 1)})),
             "agency": answer.agency,
-            "agencies": agency_options(&catalog, today, agency),
+            "agencies": super::agencies::agency_options(&catalog, today, agency, |_| true),
             "working_days": answer.working_days,
             "weekday_days_off": answer.days.iter().filter(|d| d.entry.kind.is_day_off() && !is_weekend(d.entry.date)).count(),
             "make_up_days": answer.days.iter().filter(|d| !d.entry.kind.is_day_off()).count(),
@@ -291,7 +277,7 @@ pub async fn due_page(
         json!({
             "page_title": title,
             "form": form,
-            "agencies": agency_options(&catalog, now.date(), agency),
+            "agencies": super::agencies::agency_options(&catalog, now.date(), agency, |_| true),
             "errors": errors,
             "error_for": errors.iter().filter_map(|e| e["field"].as_str()).collect::<Vec<_>>(),
             "result": result.as_ref().map(result_json),

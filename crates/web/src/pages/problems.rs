@@ -11,11 +11,12 @@ use crate::pages::PageError;
 pub struct Problems(Vec<(String, String)>);
 
 impl Problems {
-    /// Adds a problem at a field (the first message of a field wins). A field that is a
+    /// Adds a problem at a field (the first message of a field wins), as a sentence: the
+    /// service writes its messages in lower case, to follow a field name. A field that is a
     /// path (`/ho-so-dang-soan/…`) is a problem fixed on another page: the summary links there,
     /// and several problems may share it.
     pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        let (field, message) = (field.into(), message.into());
+        let (field, message) = (field.into(), capitalised(&message.into()));
         let elsewhere = field.starts_with('/');
         if !self
             .0
@@ -41,7 +42,7 @@ impl Problems {
             ServiceError::Invalid(errors) => {
                 let mut p = Self::default();
                 for e in errors {
-                    p.add(field(&e.field), capitalised(&e.message));
+                    p.add(field(&e.field), e.message);
                 }
                 Ok(p)
             }
@@ -80,8 +81,7 @@ impl Problems {
     }
 }
 
-/// The service writes field messages in lower case, to follow a field name; a form shows
-/// them as sentences.
+/// A message with its first letter capitalised.
 fn capitalised(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {

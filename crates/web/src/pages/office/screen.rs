@@ -62,12 +62,6 @@ fn is_final(kind: ActionKind) -> bool {
     )
 }
 
-fn agency_name(catalog: &Catalog, id: &str) -> String {
-    catalog
-        .agency(id)
-        .map_or_else(|| id.to_owned(), |a| a.name.clone())
-}
-
 /// The label of a history entry's action; the submission is no action of the state machine.
 fn action_label(action: &str) -> String {
     match ActionKind::parse(action) {
@@ -104,7 +98,7 @@ fn steps(d: &Dossier, catalog: &Catalog) -> Vec<Value> {
                 "index": i,
                 "name": s.name,
                 "kind": s.kind.label_vi(),
-                "agency": agency_name(catalog, &s.agency),
+                "agency": catalog.agency_name(&s.agency),
                 "current": d.accepted_at.is_some() && i == d.step && d.status.is_open(),
                 "done": d.steps.iter().any(|r| r.step == i && r.finished_at.is_some()),
             })
@@ -331,7 +325,7 @@ fn context(
             json!({
                 "id": c.id,
                 "task": c.task,
-                "agency": agency_name(&catalog, &c.agency),
+                "agency": catalog.agency_name(&c.agency),
                 "question": c.question,
                 "asked": when(c.asked_at),
                 "due": c.due.map(when),
@@ -384,9 +378,9 @@ fn context(
         "channel": d.channel.label_vi(),
         "submitted": when(d.submitted_at),
         "accepted": d.accepted_at.map(when),
-        "receiving": agency_name(&catalog, &d.receiving_agency),
-        "competent": agency_name(&catalog, &d.competent_agency),
-        "current_agency": agency_name(&catalog, &d.current_agency),
+        "receiving": catalog.agency_name(&d.receiving_agency),
+        "competent": catalog.agency_name(&d.competent_agency),
+        "current_agency": catalog.agency_name(&d.current_agency),
         "assignee": d.assignee.as_ref().map(|p| p.name.clone()),
         "applicant": {
             "name": a.name, "citizen_id": a.citizen_id, "tax_code": a.tax_code,
