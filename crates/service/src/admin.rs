@@ -14,7 +14,7 @@ use motcua_core::{
     identity::{
         Grant, Permission, Role,
         credentials::{self, LoginId},
-        may_grant, vietnam_date,
+        delegable_by, may_grant, vietnam_date,
     },
     text::{char_len, clean_line},
 };
@@ -282,6 +282,22 @@ impl<S: ?Sized + AdminDeps + 'static> AdminService<S> {
     /// their own account (an administrator locking itself out leaves the installation
     /// without one, and a stolen session could do it on purpose).
     pub async fn disable(&self, actor: &Actor, now: Timestamp, id: &str) -> ServiceResult<()> {
+        self.set_disabled(actor, now, id, true).await
+    }
+
+    /// Enables a disabled account again (its old sessions and tokens stay ended: the official
+    /// signs in anew).
+    pub async fn enable(&self, actor: &Actor, now: Timestamp, id: &str) -> ServiceResult<()> {
+        self.set_disabled(actor, now, id, false).await
+    }
+
+    async fn set_disabled(
+        &self,
+        actor: &Actor,
+        now: Timestamp,
+        id: &str,
+        disabled: bool,
+    ) -> ServiceResult<()> {
         let user = self.user(id).await?;
         actor
             .require(
@@ -292,7 +308,7 @@ impl<S: ?Sized + AdminDeps + 'static> AdminService<S> {
                 managed_at(&user),
             )
             .await?;
-        if actor.user_id() == Some(id) {
+        if disabled && actor.user_id() == Some(id) {
             return Err(self
                 .refuse(
                     actor,
@@ -303,11 +319,64 @@ impl<S: ?Sized + AdminDeps + 'static> AdminService<S> {
                 )
                 .await);
         }
+        let action = if disabled {
+            "user.disable"
+        } else {
+            "user.enable"
+        };
         let mut event = actor
-            .event(now, "user.disable", Outcome::Success)
+            .event(now, action, Outcome::Success)
             .subject(format!("user:{id}"));
         event.agency_id = user.agency_id.clone();
-        Ok(self.store.set_disabled(id, true, now, &event).await?)
+        Ok(self.store.set_disabled(id, disabled, now, &event).await?)
+    }
+
+    /// One official the actor manages (`user.manage` over their home unit); an applicant's
+    /// account or an official outside the scope is refused like any other object.
+    pub async fn official(&self, actor: &Actor, now: Timestamp, id: &str) -> ServiceResult<User> {
+        let user = self.user(id).await?;
+        if user.kind != UserKind::Official {
+            return Err(ServiceError::NotFound(
+                "Không có tài khoản cán bộ này.".to_owned(),
+            ));
+        }
+        actor
+            .require(
+                &*self.store,
+                self.catalog.get().hierarchy(),
+                now,
+                Permission::UserManage,
+                managed_at(&user),
+            )
+            .await?;
+        Ok(user)
+    }
+
+    /// The roles the actor may hand out somewhere today, in [`Role::ALL`]'s order: every role
+    /// for the operator; otherwise those its active `grant.manage` grants' roles delegate
+    /// ([`motcua_core::identity::delegable_by`]). A form offers these and no others, so an
+    /// administrator is not invited to make a grant the rules will refuse.
+    pub fn delegable_roles(&self, actor: &Actor, now: Timestamp) -> Vec<Role> {
+        if actor.is_operator() {
+            return Role::ALL.to_vec();
+        }
+        if actor
+            .scope(self.catalog.get().hierarchy(), now, Permission::GrantManage)
+            .is_empty()
+        {
+            return Vec::new();
+        }
+        let today = vietnam_date(now);
+        Role::ALL
+            .into_iter()
+            .filter(|role| {
+                actor.grants.iter().any(|g| {
+                    g.grant.is_active_on(today)
+                        && g.grant.role.has(Permission::GrantManage)
+                        && delegable_by(g.grant.role).contains(role)
+                })
+            })
+            .collect()
     }
 
     /// Sets a new password and ends the account's sessions.

@@ -26,6 +26,7 @@ mod edges;
 mod form_wording;
 mod import;
 mod office;
+mod officials;
 mod oidc;
 mod pages;
 mod portal;

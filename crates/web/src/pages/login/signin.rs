@@ -69,18 +69,17 @@ pub async fn login_form(
 }
 
 /// Where someone who signed in without a return path lands: an official who works on
-/// dossiers (holds `dossier.read` somewhere) in the one-stop workspace, anyone else on the
-/// account page.
+/// dossiers (holds `dossier.read` somewhere) in the one-stop workspace, one who administers
+/// accounts (`user.manage`) on the officials' page, anyone else on the account page.
 async fn landing(state: &AppState, user: &motcua_store::User) -> Result<String, PageError> {
     if user.kind == UserKind::Official {
         let grants = state.store.active_grants(&user.id).await?;
-        if grants.iter().any(|g| {
-            g.grant
-                .role
-                .permissions()
-                .contains(&Permission::DossierRead)
-        }) {
+        let holds = |p: Permission| grants.iter().any(|g| g.grant.role.has(p));
+        if holds(Permission::DossierRead) {
             return Ok("/mot-cua".to_owned());
+        }
+        if holds(Permission::UserManage) {
+            return Ok("/mot-cua/can-bo".to_owned());
         }
     }
     Ok(safe_return_path(None))

@@ -2,9 +2,12 @@
 //! (`screen`) and the actions taken from it (`act`). Thin pages over the same
 //! [`motcua_service::DossierService`] functions the JSON API calls — the inbox, the one-call
 //! dossier read, `actions_for` and `act` — so a page can never allow what the API refuses.
+//! The administration of officials and grants (`officials`) sits on the same admin service as
+//! the `/api/v1/users` endpoints and the command line.
 
 mod act;
 mod batch;
+mod officials;
 mod queues;
 mod reception;
 mod screen;
@@ -35,6 +38,33 @@ pub fn routes() -> Vec<PageRoute> {
             "/mot-cua/ho-so/{code}/thao-tac/{action}",
             &["POST"],
             post(act::act),
+        ),
+        ("/mot-cua/can-bo", &["GET"], get(officials::list)),
+        (
+            "/mot-cua/can-bo/moi",
+            &["GET", "POST"],
+            get(officials::new_form).post(officials::create),
+        ),
+        ("/mot-cua/can-bo/{id}", &["GET"], get(officials::show)),
+        (
+            "/mot-cua/can-bo/{id}/phan-quyen",
+            &["POST"],
+            post(officials::grant),
+        ),
+        (
+            "/mot-cua/can-bo/{id}/thu-hoi",
+            &["POST"],
+            post(officials::revoke),
+        ),
+        (
+            "/mot-cua/can-bo/{id}/khoa",
+            &["POST"],
+            post(officials::lock),
+        ),
+        (
+            "/mot-cua/can-bo/{id}/mat-khau",
+            &["POST"],
+            post(officials::password),
         ),
         (
             "/assets/office.css",

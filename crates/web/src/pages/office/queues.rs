@@ -544,6 +544,11 @@ pub async fn queues(
             .actor
             .scope(catalog.hierarchy(), now, Permission::DossierReceive)
             .is_empty(),
+        "may_manage": principal.actor.is_operator()
+            || !principal
+                .actor
+                .scope(catalog.hierarchy(), now, Permission::UserManage)
+                .is_empty(),
         "today": motcua_core::identity::vietnam_date(now).to_string(),
         "month_start": motcua_core::identity::vietnam_date(now).first_of_month().to_string(),
         "tabs": tabs,
