@@ -1,7 +1,8 @@
 // The administration of officials in a real browser, on every engine: the demo administrator
 // lands on the officials, adds one (first with a mistake the error summary
 // leads to), gives a role for one procedure, revokes it, and disables the account after
-// confirming; the new official can sign in until then. On a phone and a desktop; every page
+// confirming; the new official can sign in until then. Then a catalog file is imported and
+// its report read. On a phone and a desktop; every page
 // passes axe-core; markup typed as a name stays text.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -106,6 +107,30 @@ for (const engine of ENGINES) {
         await refused.waitForLoadState();
         assert.doesNotMatch(refused.url(), /\/mot-cua$/);
         await locked.close();
+
+        // The catalog import: a file with one procedure and one broken line, and its report.
+        await page.goto(server.base + "/mot-cua/can-bo");
+        await page.getByRole("link", { name: "Nhập danh mục thủ tục" }).click();
+        await page.waitForURL(/\/mot-cua\/danh-muc$/);
+        await accessible(page, `catalog import ${label}`);
+        const code = `2.99${label === "390" ? "3901" : "1281"}`;
+        const line = JSON.stringify({
+          ma_thu_tuc: code, ten_thu_tuc: `Thủ tục thử nghiệm ${label}`, cap_thuc_hien: "Cấp xã",
+          linh_vuc: "Đăng ký, quản lý cư trú", so_quyet_dinh: "5548/QĐ-BCA",
+          cach_thuc_thuc_hien: "Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếp7 Ngày làm việc20,000 Việt Nam Đồng",
+          thanh_phan_ho_so: "", can_cu_phap_ly: "", trinh_tu_thuc_hien: "Bước 1: Nộp hồ sơ", ket_qua_xu_ly: "",
+        });
+        await page.getByLabel("Tệp danh mục (JSON Lines)").setInputFiles({
+          name: "danh-muc.jsonl", mimeType: "application/x-ndjson", buffer: Buffer.from(`${line}\nkhông phải JSON\n`),
+        });
+        await page.getByRole("button", { name: "Nhập danh mục" }).click();
+        await page.locator("#ket-qua").waitFor();
+        assert.match(await page.locator("#ket-qua").innerText(), /Đã đọc 2 thủ tục[\s\S]*Thủ tục mới\s*1/);
+        assert.match(await page.locator("table.data").innerText(), /2/);
+        await accessible(page, `catalog import report ${label}`);
+        if (SHOTS) await page.screenshot({ path: join(SHOTS, `office-catalog-import-${label}.png`), fullPage: true });
+        const r = await fetch(`${server.base}/api/v1/procedures/${code}`);
+        assert.equal(r.status, 200, "in the catalog at once");
         await context.close();
       }
     } finally {

@@ -1,6 +1,6 @@
 //! Importing procedures: motcua's JSON Lines catalog format or the national portal export
-//! (detected per line). Shared by `motcua import procedures FILE` and
-//! `POST /api/v1/procedures/import`.
+//! (detected per line). Shared by `motcua import procedures FILE`, and through [`import_by`]
+//! by `POST /api/v1/procedures/import` and the administration page.
 //!
 //! Each line is parsed and validated on its own, so a bad line is reported with its number and
 //! reason and never stops the rest. Valid records are written in batches, one transaction per
@@ -10,8 +10,14 @@
 use std::io::BufRead;
 
 use jiff::{Timestamp, civil::Date, tz::TimeZone};
-use motcua_core::catalog::{Procedure, format::parse_line};
-use motcua_store::{CatalogStore, StoreError, UpsertOutcome};
+use motcua_core::{
+    audit::Outcome,
+    catalog::{Procedure, format::parse_line},
+    identity::Permission,
+};
+use motcua_store::{CatalogStore, Store, StoreError, UpsertOutcome};
+
+use crate::{Actor, ServiceError, ServiceResult, Target, catalog::CatalogHandle};
 
 /// Records per transaction.
 pub const BATCH: usize = 250;
@@ -126,6 +132,53 @@ pub async fn import(
         }
     }
     flush(store, &mut batch, now, &mut report).await?;
+    Ok(report)
+}
+
+/// The catalog import by an account (the API, the administration page): `catalog.import`
+/// over the whole installation, a body with something in it, then [`import`]; the catalog
+/// this node serves is reloaded when anything changed (other nodes follow on their refresh),
+/// and the import is audited with its counts.
+pub async fn import_by(
+    store: &dyn Store,
+    catalog: &CatalogHandle,
+    actor: &Actor,
+    now: Timestamp,
+    body: Vec<u8>,
+    valid_from: Option<Date>,
+) -> ServiceResult<ImportReport> {
+    actor
+        .require(
+            store,
+            catalog.get().hierarchy(),
+            now,
+            Permission::CatalogImport,
+            Target::Installation,
+        )
+        .await?;
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ServiceError::bad_request(
+            "empty_body",
+            "Hãy gửi danh sách thủ tục: mỗi dòng một thủ tục dạng JSON.",
+        ));
+    }
+    let reader: Box<dyn BufRead + Send> = Box::new(std::io::Cursor::new(body));
+    let report = import(store, reader, valid_from, now, |_| {})
+        .await
+        .map_err(|e| match e {
+            ImportError::Read { .. } => ServiceError::bad_request("invalid_body", e.to_string()),
+            ImportError::Unavailable(s) => ServiceError::from(s),
+        })?;
+    if report.created + report.updated > 0 {
+        catalog.reload(store).await?;
+    }
+    let event = actor
+        .event(now, "catalog.import", Outcome::Success)
+        .with("created", report.created)
+        .with("updated", report.updated)
+        .with("unchanged", report.unchanged)
+        .with("rejected", report.rejected.len());
+    store.append_audit(&event).await?;
     Ok(report)
 }
 

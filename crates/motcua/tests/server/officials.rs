@@ -398,3 +398,114 @@ async fn officials_pages_refuse_those_without_the_permissions(s: &Server) {
     );
 }
 on_both!(officials_pages_refuse_those_without_the_permissions);
+
+async fn the_catalog_is_imported_from_a_page_with_its_report(s: &Server) {
+    use std::sync::Arc;
+
+    use motcua_core::clock::FixedClock;
+
+    let url = |s: &Server, p: &str| format!("{}{p}", s.base);
+    // A handler: no page, no import when posting by hand.
+    let (handler, handler_id) = official(
+        s,
+        "nhh",
+        "bn.x07210",
+        Some((Role::HandlingOfficer, "bn.x07210", false, None)),
+    )
+    .await;
+    let b = Browser::fresh();
+    b.login(s, &handler, PASSWORD).await;
+    assert_eq!(
+        b.get(&url(s, "/mot-cua/danh-muc")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let csrf = b.session_csrf(s).await;
+    let r = post_file(s, &b, &csrf, &[], Some(crate::import::dvc_row().as_bytes())).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(
+        !audit_by(s, &format!("user:{handler_id}"), "permission.denied")
+            .await
+            .is_empty()
+    );
+
+    // An administrator, on a server of its own (the shared catalog stays the shipped one).
+    let s = &crate::start_server(
+        s.engine,
+        None,
+        Arc::new(FixedClock::new(crate::NOW.parse().unwrap())),
+        |_| {},
+    );
+    let (admin, admin_id) = administrator(s, "bn").await;
+    let csrf = admin.session_csrf(s).await;
+    let home = admin.get(&url(s, "/mot-cua/can-bo")).await;
+    assert!(
+        home.body.contains("/mot-cua/danh-muc")
+            || home.body.contains("&#x2f;mot-cua&#x2f;danh-muc")
+    );
+    let form = admin.get(&url(s, "/mot-cua/danh-muc")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    // No file, an impossible date: both said at once.
+    let r = post_file(s, &admin, &csrf, &[("hieu_luc", "2026-02-30")], None).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Chọn tệp danh mục"), "{}", r.body);
+    assert!(r.body.contains("href=\"#hieu_luc\""), "{}", r.body);
+    // A file with one good line and one bad: the good one is in the catalog at once, the bad
+    // one listed with its number; the reason is escaped.
+    let row = crate::import::dvc_row()
+        .replace("1.004222", "2.999902")
+        .replace("Đăng ký thường trú", "Thủ tục thử nghiệm nhập từ trang");
+    let file = format!("{row}\n<script>alert(1)</script>\n");
+    let r = post_file(s, &admin, &csrf, &[], Some(file.as_bytes())).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("Đã đọc 2 thủ tục"), "{}", r.body);
+    assert!(
+        r.body.contains("<dt>Thủ tục mới</dt><dd>1</dd>"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("<div>2</div>"),
+        "the bad line's number: {}",
+        r.body
+    );
+    assert!(!r.body.contains("<script>alert"));
+    let (status, _) = crate::support::get(s, "/api/v1/procedures/2.999902").await;
+    assert_eq!(status, StatusCode::OK, "the catalog reloaded");
+    let audited = audit_by(s, &format!("user:{admin_id}"), "catalog.import").await;
+    assert_eq!(audited.len(), 1);
+    assert_eq!(audited[0].event.detail["created"], 1);
+    // The same file again changes nothing.
+    let r = post_file(s, &admin, &csrf, &[], Some(file.as_bytes())).await;
+    assert!(
+        r.body
+            .contains("<dt>Không đổi (nội dung đang áp dụng)</dt><dd>1</dd>"),
+        "{}",
+        r.body
+    );
+}
+on_both!(the_catalog_is_imported_from_a_page_with_its_report);
+
+/// Posts the catalog import form with `fields` and, if given, the file.
+async fn post_file(
+    s: &Server,
+    b: &Browser,
+    csrf: &str,
+    fields: &[(&str, &str)],
+    file: Option<&[u8]>,
+) -> crate::support::Page {
+    let fields: Vec<(String, String)> = fields
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    let files: Vec<(&str, &str, &[u8])> = file
+        .map(|f| ("tep", "danh-muc.jsonl", f))
+        .into_iter()
+        .collect();
+    let (kind, body) = crate::reception::multipart(&fields, &files);
+    let url = format!("{}/mot-cua/danh-muc?csrf={csrf}", s.base);
+    let req = crate::client()
+        .post(&url)
+        .header("content-type", kind)
+        .body(body);
+    b.request(&url, req).await
+}

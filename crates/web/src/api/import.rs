@@ -2,14 +2,13 @@
 //! database sync) and administrators, guarded by `catalog.import`.
 
 use axum::{Json, extract::State};
-use motcua_core::{audit::Outcome, identity::Permission};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use motcua_service::import::{ImportError, import};
+use motcua_service::import::import_by;
 
 use crate::{
-    auth::{Principal, Target},
+    auth::Principal,
     error::{ApiError, ErrorBody},
     extract::{ApiBody, ApiQuery},
     state::AppState,
@@ -74,39 +73,15 @@ pub async fn import_procedures(
     ApiQuery(params): ApiQuery<ImportParams>,
     ApiBody(body): ApiBody,
 ) -> Result<Json<ImportResult>, ApiError> {
-    principal
-        .require(&state, Permission::CatalogImport, Target::Installation)
-        .await?;
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::bad_request(
-            "empty_body",
-            "Hãy gửi danh sách thủ tục: mỗi dòng một thủ tục dạng JSON.",
-        ));
-    }
-    let now = state.clock.now();
-    let reader: Box<dyn std::io::BufRead + Send> = Box::new(std::io::Cursor::new(body.to_vec()));
-    let report = import(state.store.as_ref(), reader, params.valid_from, now, |_| {})
-        .await
-        .map_err(|e| match e {
-            ImportError::Read { .. } => ApiError::bad_request("invalid_body", e.to_string()),
-            ImportError::Unavailable(s) => ApiError::from(s),
-        })?;
-    if report.created + report.updated > 0 {
-        state.catalog.reload(state.store.as_ref()).await?;
-    }
-    let event = principal
-        .ctx()
-        .event(
-            now,
-            principal.audit_id(),
-            "catalog.import",
-            Outcome::Success,
-        )
-        .with("created", report.created)
-        .with("updated", report.updated)
-        .with("unchanged", report.unchanged)
-        .with("rejected", report.rejected.len());
-    state.store.append_audit(&event).await?;
+    let report = import_by(
+        state.store.as_ref(),
+        &state.catalog,
+        &principal.actor,
+        state.clock.now(),
+        body.to_vec(),
+        params.valid_from,
+    )
+    .await?;
     Ok(Json(ImportResult {
         created: report.created,
         updated: report.updated,

@@ -176,6 +176,8 @@ pub const ROUTES: &[RouteAccess] = &[
         "/api/v1/procedures/import",
         Permission::CatalogImport,
     ),
+    needs("GET", "/mot-cua/danh-muc", Permission::CatalogImport),
+    needs("POST", "/mot-cua/danh-muc", Permission::CatalogImport),
     needs("GET", "/mot-cua/can-bo", Permission::UserManage),
     needs("GET", "/mot-cua/can-bo/moi", Permission::UserManage),
     needs("POST", "/mot-cua/can-bo/moi", Permission::UserManage),

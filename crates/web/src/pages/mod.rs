@@ -74,6 +74,7 @@ const EMBEDDED: &[(&str, &str)] = embedded![
     "mot-cua/officials.html",
     "mot-cua/official_new.html",
     "mot-cua/official.html",
+    "mot-cua/catalog_import.html",
     "mail/verify.txt",
     "mail/reset.txt",
     "mail/already_registered.txt",

@@ -7,6 +7,7 @@
 
 mod act;
 mod batch;
+mod catalog_import;
 mod officials;
 mod queues;
 mod reception;
@@ -38,6 +39,11 @@ pub fn routes() -> Vec<PageRoute> {
             "/mot-cua/ho-so/{code}/thao-tac/{action}",
             &["POST"],
             post(act::act),
+        ),
+        (
+            "/mot-cua/danh-muc",
+            &["GET", "POST"],
+            get(catalog_import::form).post(catalog_import::import),
         ),
         ("/mot-cua/can-bo", &["GET"], get(officials::list)),
         (
@@ -75,9 +81,12 @@ pub fn routes() -> Vec<PageRoute> {
 }
 
 /// Whether a path of the workspace takes a multipart form with files: the reception (the
-/// scans come with it) and the actions that attach files (the result, a paper supplement).
+/// scans come with it), the actions that attach files (the result, a paper supplement) and
+/// the catalog import.
 pub fn takes_files(path: &str) -> bool {
-    (path.starts_with("/mot-cua/tiep-nhan/") && !path["/mot-cua/tiep-nhan/".len()..].contains('/'))
+    path == "/mot-cua/danh-muc"
+        || (path.starts_with("/mot-cua/tiep-nhan/")
+            && !path["/mot-cua/tiep-nhan/".len()..].contains('/'))
         || (path.starts_with("/mot-cua/ho-so/")
             && (path.ends_with("/thao-tac/issue_result")
                 || path.ends_with("/thao-tac/supplement_received")))

@@ -111,6 +111,10 @@ pub async fn list(
         )
     };
     let ctx = json!({
+        "may_import": principal
+            .actor
+            .decide(catalog.hierarchy(), now, Permission::CatalogImport, Target::Installation)
+            .is_ok(),
         "q": q,
         "units": agency_options(&catalog, vietnam_date(now), unit, |a| with_officials.contains(a.id.as_str())),
         "filtered": !q.is_empty() || unit.is_some(),
