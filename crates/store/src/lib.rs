@@ -28,6 +28,7 @@ pub use agency::AgencyStore;
 pub use audit::{AuditFilter, AuditRecord, AuditStore, AuditVerification};
 pub use calendar::{
     CalendarChange, CalendarDiff, CalendarStore, ChangeMeta, ChangeWhat, DayChange, StoredYear,
+    diff_entries,
 };
 pub use catalog::{AgencyProcedure, CatalogStore, StoredProcedure, UpsertOutcome, VersionInfo};
 pub use db::{Db, DbConfig, Engine, SqliteDurability};

@@ -28,16 +28,24 @@ pub(super) async fn inbox(db: &Db, q: &InboxQuery) -> StoreResult<SummaryPage> {
         } else {
             "dossiers"
         };
-        let mut qb = QueryBuilder::new(format!("SELECT {SUMMARY_COLUMNS} FROM {from} WHERE "));
+        // The page's codes first, from the indexes where they hold the order, then only
+        // those rows (a late row lookup): sorting full rows to keep 20 read every match.
+        let order = match q.sort {
+            InboxSort::Attention => " ORDER BY queue_at, code",
+            InboxSort::Newest => " ORDER BY submitted_at DESC, code DESC",
+            InboxSort::Oldest => " ORDER BY submitted_at, code",
+        };
+        let mut qb = QueryBuilder::new(format!(
+            "SELECT {SUMMARY_COLUMNS} FROM dossiers WHERE code IN (SELECT code FROM {from} WHERE "
+        ));
         push_inbox_filters(&mut qb, q, e, false);
-        qb.push(match q.sort {
-            InboxSort::Attention => " ORDER BY queue_at, code LIMIT ",
-            InboxSort::Newest => " ORDER BY submitted_at DESC, code DESC LIMIT ",
-            InboxSort::Oldest => " ORDER BY submitted_at, code LIMIT ",
-        })
-        .push_bind(limit)
-        .push(" OFFSET ")
-        .push_bind(offset);
+        qb.push(order)
+            .push(" LIMIT ")
+            .push_bind(limit)
+            .push(" OFFSET ")
+            .push_bind(offset)
+            .push(")")
+            .push(order);
         let rows: Vec<SummaryRow> = qb.build_query_as().fetch_all(p).await?;
         rows
     });
