@@ -18,6 +18,7 @@ mod account;
 mod admin;
 mod api;
 mod calendar;
+mod calendar_admin;
 mod calendar_cli;
 mod cli;
 mod dossier_api;

@@ -10,7 +10,7 @@ use motcua_core::calendar::{
     CalendarEntry, OfficeHours, WorkCalendar, YearCalendar, format_calendar_file,
     parse_calendar_file, parse_override_file,
 };
-use motcua_store::{CalendarDiff, ChangeMeta, Store, StoreError};
+use motcua_store::{CalendarDiff, ChangeMeta, Store, StoreError, diff_entries};
 
 use super::{AgencyLookup, Calendars, query};
 use crate::error::ServiceError;
@@ -67,7 +67,7 @@ pub struct ImportOutcome {
     pub newly_stored: Vec<i32>,
 }
 
-fn check_agency(agencies: &dyn AgencyLookup, id: &str) -> Result<(), CalendarWriteError> {
+fn check_agency(agencies: &(dyn AgencyLookup + Sync), id: &str) -> Result<(), CalendarWriteError> {
     match agencies.parent_of(id) {
         Some(_) => Ok(()),
         None => Err(CalendarWriteError::UnknownAgency(id.to_owned())),
@@ -86,15 +86,29 @@ fn check_year(year: i32) -> Result<(), CalendarWriteError> {
     }
 }
 
-/// Imports a calendar file: national years (each year in the file replaces that whole year),
-/// or one agency's overrides (replacing its own overrides in those years). Nothing is written
-/// unless the whole file is valid.
-pub async fn import_calendar(
+/// A calendar file read and checked, ready to be compared or written.
+struct Prepared {
+    years: Vec<i32>,
+    parsed: Vec<YearCalendar>,
+    newly_stored: Vec<i32>,
+}
+
+impl Prepared {
+    /// The days of an agency's override file, all years together.
+    fn entries(&self) -> Vec<CalendarEntry> {
+        self.parsed
+            .iter()
+            .flat_map(|y| y.entries.iter().cloned())
+            .collect()
+    }
+}
+
+/// Reads and checks a calendar file exactly as [`import_calendar`] does, without writing.
+async fn prepare(
     store: &dyn Store,
-    agencies: &dyn AgencyLookup,
+    agencies: &(dyn AgencyLookup + Sync),
     request: &ImportRequest<'_>,
-    meta: &ChangeMeta,
-) -> Result<ImportOutcome, CalendarWriteError> {
+) -> Result<Prepared, CalendarWriteError> {
     if let Some(id) = request.agency {
         check_agency(agencies, id)?;
     }
@@ -135,16 +149,20 @@ pub async fn import_calendar(
     }
     // The acceptance test of the data: the engine compiles it.
     let (first, last) = (years[0], years[years.len() - 1]);
-    let mut newly_stored = Vec::new();
-    let diff = match request.agency {
+    let mut prepared = Prepared {
+        years,
+        parsed,
+        newly_stored: Vec::new(),
+    };
+    match request.agency {
         None => {
-            if let Some(y) = years.iter().find(|y| !in_file.contains(y)) {
+            if let Some(y) = prepared.years.iter().find(|y| !in_file.contains(y)) {
                 return Err(CalendarWriteError::Invalid(format!(
                     "năm {y} không có dòng nào trong tệp: một năm của lịch quốc gia phải liệt kê \
                      đủ các ngày nghỉ"
                 )));
             }
-            WorkCalendar::compile(&parsed, &[], &OfficeHours::default(), first, last)
+            WorkCalendar::compile(&prepared.parsed, &[], &OfficeHours::default(), first, last)
                 .map_err(|e| CalendarWriteError::Invalid(e.to_string()))?;
             let stored: Vec<i32> = store
                 .calendar_years()
@@ -152,27 +170,83 @@ pub async fn import_calendar(
                 .iter()
                 .map(|y| i32::from(y.calendar.year))
                 .collect();
-            newly_stored = years
+            prepared.newly_stored = prepared
+                .years
                 .iter()
                 .filter(|y| !stored.contains(y))
                 .copied()
                 .collect();
-            store.replace_calendar_years(&parsed, meta).await?
         }
+        Some(_) => {
+            WorkCalendar::compile(
+                &[],
+                &prepared.entries(),
+                &OfficeHours::default(),
+                first,
+                last,
+            )
+            .map_err(|e| CalendarWriteError::Invalid(e.to_string()))?;
+        }
+    }
+    Ok(prepared)
+}
+
+/// What [`import_calendar`] would change, day by day, against the stored data — nothing is
+/// written. The administration page shows it before the import is confirmed.
+pub async fn preview_calendar_import(
+    store: &dyn Store,
+    agencies: &(dyn AgencyLookup + Sync),
+    request: &ImportRequest<'_>,
+) -> Result<ImportOutcome, CalendarWriteError> {
+    let prepared = prepare(store, agencies, request).await?;
+    let in_years = |e: &&CalendarEntry| prepared.years.contains(&i32::from(e.date.year()));
+    let before: Vec<CalendarEntry> = match request.agency {
+        None => store
+            .calendar_years()
+            .await?
+            .iter()
+            .flat_map(|y| y.calendar.entries.iter())
+            .filter(in_years)
+            .cloned()
+            .collect(),
+        Some(id) => store
+            .agency_calendar_days()
+            .await?
+            .get(id)
+            .map(|days| days.iter().filter(in_years).cloned().collect())
+            .unwrap_or_default(),
+    };
+    Ok(ImportOutcome {
+        agency: request.agency.map(str::to_owned),
+        diff: diff_entries(&before, &prepared.entries()),
+        years: prepared.years,
+        newly_stored: prepared.newly_stored,
+    })
+}
+
+/// Imports a calendar file: national years (each year in the file replaces that whole year),
+/// or one agency's overrides (replacing its own overrides in those years). Nothing is written
+/// unless the whole file is valid.
+pub async fn import_calendar(
+    store: &dyn Store,
+    agencies: &(dyn AgencyLookup + Sync),
+    request: &ImportRequest<'_>,
+    meta: &ChangeMeta,
+) -> Result<ImportOutcome, CalendarWriteError> {
+    let prepared = prepare(store, agencies, request).await?;
+    let diff = match request.agency {
+        None => store.replace_calendar_years(&prepared.parsed, meta).await?,
         Some(id) => {
-            let entries: Vec<CalendarEntry> = parsed.into_iter().flat_map(|y| y.entries).collect();
-            WorkCalendar::compile(&[], &entries, &OfficeHours::default(), first, last)
-                .map_err(|e| CalendarWriteError::Invalid(e.to_string()))?;
             store
-                .replace_agency_calendar_days(id, &years, &entries, meta)
+                .replace_agency_calendar_days(id, &prepared.years, &prepared.entries(), meta)
                 .await?
         }
     };
     Ok(ImportOutcome {
         agency: request.agency.map(str::to_owned),
-        years,
+        years: prepared.years,
         diff,
-        newly_stored,
+        newly_stored: prepared.newly_stored,
     })
 }
 
@@ -180,7 +254,7 @@ pub async fn import_calendar(
 /// whether anything changed.
 pub async fn set_office_hours(
     store: &dyn Store,
-    agencies: &dyn AgencyLookup,
+    agencies: &(dyn AgencyLookup + Sync),
     agency_id: &str,
     hours: Option<&OfficeHours>,
     meta: &ChangeMeta,
@@ -216,7 +290,7 @@ pub fn parse_office_hours_json(text: &str) -> Result<OfficeHours, CalendarWriteE
 /// defaults to start from), or one agency's own overrides of that year.
 pub fn export_calendar(
     calendars: &Calendars,
-    agencies: &dyn AgencyLookup,
+    agencies: &(dyn AgencyLookup + Sync),
     year: i32,
     agency: Option<&str>,
 ) -> Result<String, CalendarWriteError> {

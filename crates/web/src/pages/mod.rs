@@ -75,6 +75,7 @@ const EMBEDDED: &[(&str, &str)] = embedded![
     "mot-cua/official_new.html",
     "mot-cua/official.html",
     "mot-cua/catalog_import.html",
+    "mot-cua/calendar_import.html",
     "mail/verify.txt",
     "mail/reset.txt",
     "mail/already_registered.txt",

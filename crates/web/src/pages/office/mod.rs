@@ -7,6 +7,7 @@
 
 mod act;
 mod batch;
+mod calendar_import;
 mod catalog_import;
 mod officials;
 mod queues;
@@ -40,6 +41,12 @@ pub fn routes() -> Vec<PageRoute> {
             &["POST"],
             post(act::act),
         ),
+        (
+            "/mot-cua/lich",
+            &["GET", "POST"],
+            get(calendar_import::form).post(calendar_import::preview),
+        ),
+        ("/mot-cua/lich/luu", &["POST"], post(calendar_import::save)),
         (
             "/mot-cua/danh-muc",
             &["GET", "POST"],
@@ -81,10 +88,11 @@ pub fn routes() -> Vec<PageRoute> {
 }
 
 /// Whether a path of the workspace takes a multipart form with files: the reception (the
-/// scans come with it), the actions that attach files (the result, a paper supplement) and
-/// the catalog import.
+/// scans come with it), the actions that attach files (the result, a paper supplement), the
+/// catalog import and the calendar file's preview.
 pub fn takes_files(path: &str) -> bool {
     path == "/mot-cua/danh-muc"
+        || path == "/mot-cua/lich"
         || (path.starts_with("/mot-cua/tiep-nhan/")
             && !path["/mot-cua/tiep-nhan/".len()..].contains('/'))
         || (path.starts_with("/mot-cua/ho-so/")
@@ -115,6 +123,25 @@ const FORM_FIELDS: [&str; 19] = [
     "other",
     "items",
 ];
+
+/// Whether the principal holds an installation-wide permission (`catalog.import`,
+/// `calendar.edit`): the workspace links to the pages that need it.
+fn holds_installation_wide(
+    principal: &crate::auth::Principal,
+    catalog: &motcua_service::catalog::Catalog,
+    now: Timestamp,
+    permission: motcua_core::identity::Permission,
+) -> bool {
+    principal
+        .actor
+        .decide(
+            catalog.hierarchy(),
+            now,
+            permission,
+            crate::auth::Target::Installation,
+        )
+        .is_ok()
+}
 
 /// An instant as officials read it: Vietnam time, `HH:MM dd/mm/yyyy`.
 fn when(t: Timestamp) -> String {

@@ -111,10 +111,8 @@ pub async fn list(
         )
     };
     let ctx = json!({
-        "may_import": principal
-            .actor
-            .decide(catalog.hierarchy(), now, Permission::CatalogImport, Target::Installation)
-            .is_ok(),
+        "may_import": super::holds_installation_wide(&principal, &catalog, now, Permission::CatalogImport),
+        "may_calendar": super::holds_installation_wide(&principal, &catalog, now, Permission::CalendarEdit),
         "q": q,
         "units": agency_options(&catalog, vietnam_date(now), unit, |a| with_officials.contains(a.id.as_str())),
         "filtered": !q.is_empty() || unit.is_some(),

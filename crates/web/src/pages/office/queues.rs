@@ -549,10 +549,8 @@ pub async fn queues(
                 .actor
                 .scope(catalog.hierarchy(), now, Permission::UserManage)
                 .is_empty(),
-        "may_import": principal
-            .actor
-            .decide(catalog.hierarchy(), now, Permission::CatalogImport, crate::auth::Target::Installation)
-            .is_ok(),
+        "may_import": super::holds_installation_wide(&principal, &catalog, now, Permission::CatalogImport),
+        "may_calendar": super::holds_installation_wide(&principal, &catalog, now, Permission::CalendarEdit),
         "today": motcua_core::identity::vietnam_date(now).to_string(),
         "month_start": motcua_core::identity::vietnam_date(now).first_of_month().to_string(),
         "tabs": tabs,
