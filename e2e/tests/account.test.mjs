@@ -47,6 +47,9 @@ for (const [name, device] of [["desktop", DESKTOP], ["phone", PHONE]]) {
     await page.getByLabel("Email, số điện thoại hoặc tên đăng nhập").fill("admin");
     await page.getByLabel("Mật khẩu").fill("motcua-demo");
     await page.getByRole("button", { name: "Đăng nhập", exact: true }).click();
+    // An administrator lands on the officials' page; the account page is one link away.
+    await page.waitForURL(/\/mot-cua\/can-bo$/);
+    await page.locator(".account-link").click();
     await page.waitForURL(/\/tai-khoan$/);
     assert.match(await page.locator(".account-link").textContent(), /Quản trị hệ thống/);
     await accessible(page, "account page");
