@@ -52,6 +52,15 @@ impl Choice {
         }
     }
 
+    /// The service's request for this choice and the `years` read from it.
+    fn request<'a>(&'a self, years: Option<&'a [i32]>) -> ImportRequest<'a> {
+        ImportRequest {
+            text: &self.text,
+            agency: Some(self.agency.as_str()).filter(|a| !a.is_empty()),
+            years,
+        }
+    }
+
     /// The years typed, or a problem at their field.
     fn years(&self, problems: &mut Problems) -> Option<Vec<i32>> {
         if self.years.is_empty() {
@@ -133,6 +142,7 @@ fn page(
             "rows": change_rows(o),
         })
     });
+    let problem_context = problems.context();
     let ctx = json!({
         "stored": stored,
         "agencies": agency_options(&catalog, today, Some(choice.agency.as_str()), |_| true),
@@ -140,8 +150,8 @@ fn page(
         "text": choice.text,
         "outcome": outcome,
         "next_year": today.year() + 1,
-        "errors": problems.context()["errors"],
-        "error_list": problems.context()["error_list"],
+        "errors": problem_context["errors"],
+        "error_list": problem_context["error_list"],
     });
     let html = render(state, "mot-cua/calendar_import.html", "Lịch làm việc", ctx)?;
     Ok((status, Html(html)).into_response())
@@ -201,11 +211,7 @@ pub async fn preview(State(state): State<AppState>, req: Request) -> Result<Resp
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
-    let request = ImportRequest {
-        text: &choice.text,
-        agency: Some(choice.agency.as_str()).filter(|a| !a.is_empty()),
-        years: years.as_deref(),
-    };
+    let request = choice.request(years.as_deref());
     let catalog = state.catalog.get();
     match preview_calendar_import(state.store.as_ref(), &*catalog, &request).await {
         Ok(outcome) => page(
@@ -246,11 +252,7 @@ pub async fn save(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
-    let request = ImportRequest {
-        text: &choice.text,
-        agency: Some(choice.agency.as_str()).filter(|a| !a.is_empty()),
-        years: years.as_deref(),
-    };
+    let request = choice.request(years.as_deref());
     let now = state.clock.now();
     let meta = ChangeMeta {
         by: principal.audit_id(),

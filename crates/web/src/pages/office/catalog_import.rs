@@ -31,13 +31,14 @@ fn page(
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let catalog = state.catalog.get();
+    let problem_context = problems.context();
     let ctx = json!({
         "procedures": catalog.len(),
         "report": report,
         "valid_from": valid_from,
         "max_mb": crate::MAX_FILE_BYTES / (1024 * 1024),
-        "errors": problems.context()["errors"],
-        "error_list": problems.context()["error_list"],
+        "errors": problem_context["errors"],
+        "error_list": problem_context["error_list"],
     });
     let html = render(
         state,

@@ -124,25 +124,6 @@ const FORM_FIELDS: [&str; 19] = [
     "items",
 ];
 
-/// Whether the principal holds an installation-wide permission (`catalog.import`,
-/// `calendar.edit`): the workspace links to the pages that need it.
-fn holds_installation_wide(
-    principal: &crate::auth::Principal,
-    catalog: &motcua_service::catalog::Catalog,
-    now: Timestamp,
-    permission: motcua_core::identity::Permission,
-) -> bool {
-    principal
-        .actor
-        .decide(
-            catalog.hierarchy(),
-            now,
-            permission,
-            crate::auth::Target::Installation,
-        )
-        .is_ok()
-}
-
 /// An instant as officials read it: Vietnam time, `HH:MM dd/mm/yyyy`.
 fn when(t: Timestamp) -> String {
     t.to_zoned(TimeZone::fixed(jiff::tz::offset(7)))

@@ -111,8 +111,8 @@ pub async fn list(
         )
     };
     let ctx = json!({
-        "may_import": super::holds_installation_wide(&principal, &catalog, now, Permission::CatalogImport),
-        "may_calendar": super::holds_installation_wide(&principal, &catalog, now, Permission::CalendarEdit),
+        "may_import": principal.actor.holds(catalog.hierarchy(), now, Permission::CatalogImport).is_ok(),
+        "may_calendar": principal.actor.holds(catalog.hierarchy(), now, Permission::CalendarEdit).is_ok(),
         "q": q,
         "units": agency_options(&catalog, vietnam_date(now), unit, |a| with_officials.contains(a.id.as_str())),
         "filtered": !q.is_empty() || unit.is_some(),
@@ -169,12 +169,13 @@ fn new_page(
         })
         .collect();
     let selected = form.map(|f| f.text("don_vi"));
+    let problem_context = problems.context();
     let ctx = json!({
         "values": values,
         "agencies": agencies_for(state, principal, Permission::UserManage, selected.as_deref()),
         "min_password": PASSWORD_MIN_CHARS,
-        "errors": problems.context()["errors"],
-        "error_list": problems.context()["error_list"],
+        "errors": problem_context["errors"],
+        "error_list": problem_context["error_list"],
     });
     let html = render(state, "mot-cua/official_new.html", "Thêm cán bộ", ctx)?;
     Ok((status, Html(html)).into_response())
@@ -380,6 +381,7 @@ impl OfficialPage<'_> {
         } else {
             Some(chosen_agency.as_str())
         };
+        let problem_context = problems.context();
         let ctx = json!({
             "id": user.id,
             "action": official_path(&user.id),
@@ -399,8 +401,8 @@ impl OfficialPage<'_> {
             "values": values,
             "today": today.to_string(),
             "min_password": PASSWORD_MIN_CHARS,
-            "errors": problems.context()["errors"],
-            "error_list": problems.context()["error_list"],
+            "errors": problem_context["errors"],
+            "error_list": problem_context["error_list"],
         });
         let html = render(state, "mot-cua/official.html", &user.display_name, ctx)?;
         Ok((status, Html(html)).into_response())
@@ -556,9 +558,9 @@ pub async fn revoke(
     form: FormData,
 ) -> Result<Response, PageError> {
     let now = state.clock.now();
-    managed(&state, &principal, &id).await?;
     let grant = form.text("quyen");
-    // The grant must be this official's: the page's address says whose grants change.
+    // The grant must be this official's: the page's address says whose grants change
+    // (`grants_of` also looks the official up and checks `grant.manage` over their unit).
     let theirs = state
         .admin
         .grants_of(&principal.actor, now, &id)

@@ -536,6 +536,7 @@ pub async fn queues(
         || filters.submitted != (None, None)
         || filters.due != (None, None)
         || filters.hours != DUE_SOON_HOURS[0];
+    let holds = |p: Permission| principal.actor.holds(catalog.hierarchy(), now, p).is_ok();
     let ctx = json!({
         // The queues where dossiers wait to move on may be forwarded several at once.
         "batch": BATCH_QUEUES.contains(&current.slug),
@@ -544,13 +545,11 @@ pub async fn queues(
             .actor
             .scope(catalog.hierarchy(), now, Permission::DossierReceive)
             .is_empty(),
-        "may_manage": principal.actor.is_operator()
-            || !principal
-                .actor
-                .scope(catalog.hierarchy(), now, Permission::UserManage)
-                .is_empty(),
-        "may_import": super::holds_installation_wide(&principal, &catalog, now, Permission::CatalogImport),
-        "may_calendar": super::holds_installation_wide(&principal, &catalog, now, Permission::CalendarEdit),
+        // The links to the administration pages, shown exactly when their route's guard
+        // (`Actor::holds`) lets the official through.
+        "may_manage": holds(Permission::UserManage),
+        "may_import": holds(Permission::CatalogImport),
+        "may_calendar": holds(Permission::CalendarEdit),
         "today": motcua_core::identity::vietnam_date(now).to_string(),
         "month_start": motcua_core::identity::vietnam_date(now).first_of_month().to_string(),
         "tabs": tabs,
