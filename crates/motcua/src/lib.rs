@@ -3,6 +3,7 @@
 //! what production starts.
 
 pub mod admin_cli;
+pub mod agency_cli;
 pub mod app;
 pub mod calendar_cli;
 pub mod demo;

@@ -5,7 +5,7 @@ use std::{io::Write, net::SocketAddr, path::PathBuf, process::ExitCode};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use motcua::{
-    admin_cli, app, calendar_cli, forms_cli, import,
+    admin_cli, agency_cli, app, calendar_cli, forms_cli, import,
     settings::{Overrides, Settings},
     telemetry,
 };
@@ -72,6 +72,12 @@ enum Command {
     Forms {
         #[command(subcommand)]
         what: forms_cli::FormsCommand,
+    },
+    /// Each agency's setup: the procedures it receives at which online level, and its
+    /// internal processes.
+    Agency {
+        #[command(subcommand)]
+        what: agency_cli::AgencyCommand,
     },
 }
 
@@ -169,6 +175,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User { what } => admin_cli::user(&settings, clock.as_ref(), what).await,
         Command::Audit { what } => admin_cli::audit(&settings, clock.as_ref(), what).await,
         Command::Forms { what } => forms_cli::run(&settings, clock.as_ref(), what).await,
+        Command::Agency { what } => agency_cli::run(&settings, clock.as_ref(), what).await,
     }
 }
 

@@ -55,7 +55,8 @@ pub struct Catalog {
     agencies: Vec<Agency>,
     agency_by_id: HashMap<String, usize>,
     offers: HashMap<String, Vec<(String, OnlineLevel)>>,
-    offers_per_agency: HashMap<String, usize>,
+    /// Each agency's offers: procedure code and online level, ordered by code.
+    offers_by_agency: HashMap<String, Vec<(String, OnlineLevel)>>,
     hierarchy: AgencyHierarchy,
     generations: Generations,
 }
@@ -79,9 +80,13 @@ impl Catalog {
         generations: Generations,
     ) -> Self {
         let mut offers: HashMap<String, Vec<(String, OnlineLevel)>> = HashMap::new();
-        let mut offers_per_agency: HashMap<String, usize> = HashMap::new();
+        let mut offers_by_agency: HashMap<String, Vec<(String, OnlineLevel)>> = HashMap::new();
         for l in links {
-            *offers_per_agency.entry(l.agency_id.clone()).or_default() += 1;
+            // The store reads the links ordered by agency and code, so each list is ordered.
+            offers_by_agency
+                .entry(l.agency_id.clone())
+                .or_default()
+                .push((l.procedure_code.as_str().to_owned(), l.online_level));
             offers
                 .entry(l.procedure_code.as_str().to_owned())
                 .or_default()
@@ -139,7 +144,7 @@ impl Catalog {
             agencies,
             agency_by_id,
             offers,
-            offers_per_agency,
+            offers_by_agency,
             generations,
         }
     }
@@ -202,7 +207,14 @@ impl Catalog {
 
     /// How many procedures an agency offers.
     pub fn offer_count(&self, agency_id: &str) -> usize {
-        self.offers_per_agency.get(agency_id).copied().unwrap_or(0)
+        self.offered_at(agency_id).len()
+    }
+
+    /// The procedures an agency offers, with the online level of each offer, ordered by code.
+    pub fn offered_at(&self, agency_id: &str) -> &[(String, OnlineLevel)] {
+        self.offers_by_agency
+            .get(agency_id)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// How many procedures are offered at an online level (the procedure's own level).

@@ -9,7 +9,7 @@
 //! - [`catalog`] and [`calendar`]: the in-memory snapshots of the catalog and the working-time
 //!   calendars that every node serves from, both through [`snapshot`];
 //! - [`wording`]: the printed forms' wording per agency, cached in memory;
-//! - [`import`]: catalog import; [`passwords`] and [`crypto`]: secrets;
+//! - [`import`]: catalog import; [`setup`]: each agency's offers and internal processes; [`passwords`] and [`crypto`]: secrets;
 //! - [`error`]: the service boundary's one error type.
 //!
 //! No HTTP here: the web crate maps [`error::ServiceError`] to statuses in one place.
@@ -24,6 +24,7 @@ pub mod dossier;
 pub mod error;
 pub mod import;
 pub mod passwords;
+pub mod setup;
 pub mod snapshot;
 pub mod wording;
 

@@ -38,6 +38,30 @@ pub enum WeekdayName {
 }
 
 impl WeekdayName {
+    /// Every weekday, Monday first.
+    pub const ALL: [Self; 7] = [
+        Self::Monday,
+        Self::Tuesday,
+        Self::Wednesday,
+        Self::Thursday,
+        Self::Friday,
+        Self::Saturday,
+        Self::Sunday,
+    ];
+
+    /// Vietnamese name ("Thứ Hai" … "Chủ nhật").
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Self::Monday => "Thứ Hai",
+            Self::Tuesday => "Thứ Ba",
+            Self::Wednesday => "Thứ Tư",
+            Self::Thursday => "Thứ Năm",
+            Self::Friday => "Thứ Sáu",
+            Self::Saturday => "Thứ Bảy",
+            Self::Sunday => "Chủ nhật",
+        }
+    }
+
     /// Index from Monday = 0.
     pub fn index(self) -> usize {
         self as usize

@@ -25,7 +25,8 @@ pub use model::{
     SubmissionChannel, SupplementItem, SupplementRequest, text_field,
 };
 pub use process::{
-    Process, ProcessError, ProcessTemplate, Step, StepAgency, StepKind, StepTemplate,
+    AllotmentError, Process, ProcessError, ProcessTemplate, Step, StepAgency, StepKind,
+    StepTemplate, allotment_whole, shares_from,
 };
 pub use rating::{Level, Rating, RatingRecord};
 

@@ -240,6 +240,48 @@ impl ProcessTemplate {
     }
 }
 
+/// The legal limit as a template's step times are entered against it: in the unit the steps
+/// are allotted in, so a limit in months counts 30 days a month as [`ProcessTemplate::resolve`]
+/// splits it.
+pub fn allotment_whole(limit: ProcessingTime) -> ProcessingTime {
+    split(limit, 1.0)
+}
+
+/// Step times entered that cannot be the split of the legal limit.
+#[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
+pub enum AllotmentError {
+    /// A time is negative or not a number.
+    #[error("thời gian của bước {step} phải là số không âm")]
+    Negative {
+        /// 1-based step number.
+        step: usize,
+    },
+    /// The times do not add up to the limit.
+    #[error("tổng thời gian các bước là {total}, phải bằng thời hạn giải quyết {whole}")]
+    Sum {
+        /// What the steps add up to.
+        total: f64,
+        /// The limit.
+        whole: f64,
+    },
+}
+
+/// The shares of a template from the time entered for each step (in the unit of
+/// [`allotment_whole`], or percentages against a whole of 100): each time non-negative, all
+/// together equal to `whole` to within half a minute of an 8-hour day — the approved process
+/// splits exactly the legal time, neither more (the steps would overrun the deadline) nor
+/// less (the rest would belong to no step).
+pub fn shares_from(amounts: &[f64], whole: f64) -> Result<Vec<f64>, AllotmentError> {
+    if let Some(i) = amounts.iter().position(|a| !a.is_finite() || *a < 0.0) {
+        return Err(AllotmentError::Negative { step: i + 1 });
+    }
+    let total: f64 = amounts.iter().sum();
+    if !whole.is_finite() || whole <= 0.0 || (total - whole).abs() > 1.0 / 960.0 {
+        return Err(AllotmentError::Sum { total, whole });
+    }
+    Ok(amounts.iter().map(|a| a / total).collect())
+}
+
 /// A share of a limit, in the limit's unit; whole months become calendar days (30 a month) so
 /// that a fraction of a month stays meaningful.
 fn split(limit: ProcessingTime, share: f64) -> ProcessingTime {
@@ -334,6 +376,64 @@ mod tests {
             ProcessTemplate { steps: vec![] }.validate(),
             Err(ProcessError::StepCount)
         );
+    }
+
+    #[test]
+    fn step_times_must_add_up_to_the_limit() {
+        assert_eq!(
+            shares_from(&[1.0, 5.0, 2.0, 1.0, 1.0], 10.0).unwrap(),
+            [0.1, 0.5, 0.2, 0.1, 0.1]
+        );
+        assert_eq!(
+            shares_from(&[1.0, 5.0, 2.0, 1.0], 10.0),
+            Err(AllotmentError::Sum {
+                total: 9.0,
+                whole: 10.0
+            })
+        );
+        assert_eq!(
+            shares_from(&[1.0, -1.0, 10.0], 10.0),
+            Err(AllotmentError::Negative { step: 2 })
+        );
+        assert!(
+            shares_from(&[0.0], 0.0).is_err(),
+            "a zero limit cannot be split"
+        );
+        let whole = allotment_whole(ProcessingTime {
+            amount: 2.0,
+            unit: TimeUnit::Months,
+        });
+        assert_eq!((whole.amount, whole.unit), (60.0, TimeUnit::CalendarDays));
+    }
+
+    proptest::proptest! {
+        /// Times entered for the steps come back, to the minute, as the dossier's allotted
+        /// times: what the administrator typed is what the officials are given.
+        #[test]
+        fn entered_times_are_what_the_steps_get(
+            times in proptest::collection::vec(0u32..4800, 3..8),
+        ) {
+            let amounts: Vec<f64> = times.iter().map(|m| f64::from(*m) / 480.0).collect();
+            let whole: f64 = amounts.iter().sum();
+            proptest::prop_assume!(whole > 0.0);
+            let shares = shares_from(&amounts, whole).unwrap();
+            let mut t = ProcessTemplate::default_for();
+            t.steps.truncate(1);
+            let step = t.steps[0].clone();
+            t.steps = shares
+                .iter()
+                .map(|s| StepTemplate { share: *s, ..step.clone() })
+                .collect();
+            let p = t.resolve(
+                Some(ProcessingTime { amount: whole, unit: TimeUnit::WorkingDays }),
+                "a",
+                "b",
+            );
+            for (given, entered) in p.steps.iter().zip(&amounts) {
+                let got = given.allotted.map(|a| a.amount).unwrap_or(f64::NAN);
+                proptest::prop_assert!((got - entered).abs() < 1e-9, "{got} vs {entered}");
+            }
+        }
     }
 
     #[test]

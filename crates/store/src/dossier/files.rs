@@ -173,22 +173,46 @@ pub(super) async fn set_process_template(
     db: &Db,
     procedure: &str,
     agency: &str,
-    template: &ProcessTemplate,
+    template: Option<&ProcessTemplate>,
     now: Timestamp,
 ) -> StoreResult<()> {
-    let json = serde_json::to_string(template)?;
+    let json = template.map(serde_json::to_string).transpose()?;
     with_tx!(db, |tx, _e| {
-        sqlx::query(
-            "INSERT INTO process_templates (procedure_code, agency_id, template, updated_at) \
-             VALUES ($1, $2, $3, $4) ON CONFLICT (procedure_code, agency_id) \
-             DO UPDATE SET template = excluded.template, updated_at = excluded.updated_at",
-        )
-        .bind(procedure)
-        .bind(agency)
-        .bind(&json)
-        .bind(DbTime(now))
-        .execute(&mut *tx)
-        .await?;
+        match &json {
+            Some(json) => sqlx::query(
+                "INSERT INTO process_templates (procedure_code, agency_id, template, updated_at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (procedure_code, agency_id) \
+                 DO UPDATE SET template = excluded.template, updated_at = excluded.updated_at",
+            )
+            .bind(procedure)
+            .bind(agency)
+            .bind(json)
+            .bind(DbTime(now))
+            .execute(&mut *tx)
+            .await?,
+            None => {
+                sqlx::query(
+                    "DELETE FROM process_templates WHERE procedure_code = $1 AND agency_id = $2",
+                )
+                .bind(procedure)
+                .bind(agency)
+                .execute(&mut *tx)
+                .await?
+            }
+        };
     });
     Ok(())
+}
+
+pub(super) async fn process_templates_at(db: &Db, agency: &str) -> StoreResult<Vec<String>> {
+    let rows: Vec<(String,)> = on_pool!(db, read, |p, _e| {
+        sqlx::query_as(
+            "SELECT procedure_code FROM process_templates WHERE agency_id = $1 \
+             ORDER BY procedure_code",
+        )
+        .bind(agency)
+        .fetch_all(p)
+        .await?
+    });
+    Ok(rows.into_iter().map(|(c,)| c).collect())
 }

@@ -344,14 +344,18 @@ pub trait DossierStore: Send + Sync {
         agency: &str,
     ) -> StoreResult<Option<ProcessTemplate>>;
 
-    /// Configures an internal process.
+    /// Configures an internal process, or with `None` removes it so the default applies
+    /// again. Dossiers already received keep the process they were given.
     async fn set_process_template(
         &self,
         procedure: &str,
         agency: &str,
-        template: &ProcessTemplate,
+        template: Option<&ProcessTemplate>,
         now: Timestamp,
     ) -> StoreResult<()>;
+
+    /// The procedure codes with a process configured at `agency`, ordered.
+    async fn process_templates_at(&self, agency: &str) -> StoreResult<Vec<String>>;
 
     /// The dossiers submitted to the desk `agency` in `[from, to)`, oldest first, at most
     /// `limit` (capped at [`MAX_DESK_DOSSIERS`]): the tracking ledger (Form 06) of that desk.
@@ -475,10 +479,14 @@ impl DossierStore for Db {
         &self,
         procedure: &str,
         agency: &str,
-        template: &ProcessTemplate,
+        template: Option<&ProcessTemplate>,
         now: Timestamp,
     ) -> StoreResult<()> {
         files::set_process_template(self, procedure, agency, template, now).await
+    }
+
+    async fn process_templates_at(&self, agency: &str) -> StoreResult<Vec<String>> {
+        files::process_templates_at(self, agency).await
     }
 
     async fn desk_dossiers(

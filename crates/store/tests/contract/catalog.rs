@@ -182,3 +182,59 @@ async fn agency_procedure_links_are_replaced_whole(db: &Db) {
     assert_eq!(links, vec![link("bn.x07246", OnlineLevel::None)]);
 }
 contract!(agency_procedure_links_are_replaced_whole);
+
+async fn one_offer_is_set_changed_and_withdrawn(db: &Db) {
+    let code = ProcedureCode::parse("1.001193").unwrap();
+    let link = |agency: &str, level| AgencyProcedure {
+        agency_id: agency.into(),
+        procedure_code: code.clone(),
+        online_level: level,
+    };
+    db.replace_agency_procedures(&[link("bn.x07210", OnlineLevel::Full)])
+        .await
+        .unwrap();
+    let generation = || async { db.generation("catalog_generation").await.unwrap() };
+    let before = generation().await;
+    assert!(
+        db.set_agency_procedure("bn.x07228", &code, Some(OnlineLevel::Partial))
+            .await
+            .unwrap()
+    );
+    let after_add = generation().await;
+    assert_ne!(before, after_add, "a new offer bumps the generation");
+    assert!(
+        !db.set_agency_procedure("bn.x07228", &code, Some(OnlineLevel::Partial))
+            .await
+            .unwrap(),
+        "the same level again changes nothing"
+    );
+    assert_eq!(generation().await, after_add);
+    assert!(
+        db.set_agency_procedure("bn.x07228", &code, Some(OnlineLevel::Full))
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        db.agency_procedures().await.unwrap(),
+        vec![
+            link("bn.x07210", OnlineLevel::Full),
+            link("bn.x07228", OnlineLevel::Full)
+        ]
+    );
+    assert!(
+        db.set_agency_procedure("bn.x07210", &code, None)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !db.set_agency_procedure("bn.x07210", &code, None)
+            .await
+            .unwrap(),
+        "withdrawing twice changes nothing"
+    );
+    assert_eq!(
+        db.agency_procedures().await.unwrap(),
+        vec![link("bn.x07228", OnlineLevel::Full)]
+    );
+}
+contract!(one_offer_is_set_changed_and_withdrawn);

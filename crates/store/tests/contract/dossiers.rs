@@ -1693,7 +1693,7 @@ async fn process_templates_are_stored_per_procedure_and_agency(db: &Db) {
     let now = at("2026-11-25T09:00:00+07:00");
     assert_eq!(db.process_template(P1, "bn.a").await.unwrap(), None);
     let default = ProcessTemplate::default_for();
-    db.set_process_template(P1, "bn.a", &default, now)
+    db.set_process_template(P1, "bn.a", Some(&default), now)
         .await
         .unwrap();
     assert_eq!(
@@ -1709,16 +1709,29 @@ async fn process_templates_are_stored_per_procedure_and_agency(db: &Db) {
     custom.steps[1].role = Role::UnitHead;
     custom.steps[1].share = 0.45;
     custom.steps[2].share = 0.25;
-    db.set_process_template(P1, "bn.a", &custom, now)
+    db.set_process_template(P1, "bn.a", Some(&custom), now)
         .await
         .unwrap();
     assert_eq!(db.process_template(P1, "bn.a").await.unwrap(), Some(custom));
-    db.set_process_template(P2, "bn.a", &default, now)
+    db.set_process_template(P2, "bn.a", Some(&default), now)
         .await
         .unwrap();
     assert_eq!(
         db.process_template(P2, "bn.a").await.unwrap(),
         Some(default)
+    );
+    assert_eq!(
+        db.process_templates_at("bn.a").await.unwrap(),
+        vec![P1.to_owned(), P2.to_owned()]
+    );
+    assert!(db.process_templates_at("bn.b").await.unwrap().is_empty());
+    db.set_process_template(P1, "bn.a", None, now)
+        .await
+        .unwrap();
+    assert_eq!(db.process_template(P1, "bn.a").await.unwrap(), None);
+    assert_eq!(
+        db.process_templates_at("bn.a").await.unwrap(),
+        vec![P2.to_owned()]
     );
 }
 contract!(process_templates_are_stored_per_procedure_and_agency);
