@@ -16,6 +16,8 @@
 
 mod account;
 mod admin;
+mod agency_cli;
+mod agency_setup;
 mod api;
 mod calendar;
 mod calendar_admin;

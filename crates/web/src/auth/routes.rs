@@ -181,6 +181,38 @@ pub const ROUTES: &[RouteAccess] = &[
     needs("POST", "/mot-cua/lich/luu", Permission::CalendarEdit),
     needs("GET", "/mot-cua/danh-muc", Permission::CatalogImport),
     needs("POST", "/mot-cua/danh-muc", Permission::CatalogImport),
+    needs("GET", "/mot-cua/don-vi", Permission::CatalogImport),
+    needs("GET", "/mot-cua/don-vi/{id}", Permission::CatalogImport),
+    needs(
+        "POST",
+        "/mot-cua/don-vi/{id}/thu-tuc",
+        Permission::CatalogImport,
+    ),
+    needs(
+        "POST",
+        "/mot-cua/don-vi/{id}/them",
+        Permission::CatalogImport,
+    ),
+    needs(
+        "GET",
+        "/mot-cua/don-vi/{id}/quy-trinh/{code}",
+        Permission::CatalogImport,
+    ),
+    needs(
+        "POST",
+        "/mot-cua/don-vi/{id}/quy-trinh/{code}",
+        Permission::CatalogImport,
+    ),
+    needs(
+        "GET",
+        "/mot-cua/don-vi/{id}/gio-lam-viec",
+        Permission::CalendarEdit,
+    ),
+    needs(
+        "POST",
+        "/mot-cua/don-vi/{id}/gio-lam-viec",
+        Permission::CalendarEdit,
+    ),
     needs("GET", "/mot-cua/can-bo", Permission::UserManage),
     needs("GET", "/mot-cua/can-bo/moi", Permission::UserManage),
     needs("POST", "/mot-cua/can-bo/moi", Permission::UserManage),

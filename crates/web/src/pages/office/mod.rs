@@ -3,7 +3,8 @@
 //! [`motcua_service::DossierService`] functions the JSON API calls — the inbox, the one-call
 //! dossier read, `actions_for` and `act` — so a page can never allow what the API refuses.
 //! The administration of officials and grants (`officials`) sits on the same admin service as
-//! the `/api/v1/users` endpoints and the command line.
+//! the `/api/v1/users` endpoints and the command line; each agency's offers, processes and
+//! office hours (`setup`) on [`motcua_service::setup`] and the calendar administration.
 
 mod act;
 mod batch;
@@ -13,6 +14,7 @@ mod officials;
 mod queues;
 mod reception;
 mod screen;
+mod setup;
 
 use axum::routing::{get, post};
 use jiff::{Timestamp, tz::TimeZone};
@@ -51,6 +53,28 @@ pub fn routes() -> Vec<PageRoute> {
             "/mot-cua/danh-muc",
             &["GET", "POST"],
             get(catalog_import::form).post(catalog_import::import),
+        ),
+        ("/mot-cua/don-vi", &["GET"], get(setup::list)),
+        ("/mot-cua/don-vi/{id}", &["GET"], get(setup::agency)),
+        (
+            "/mot-cua/don-vi/{id}/thu-tuc",
+            &["POST"],
+            post(setup::save_offers),
+        ),
+        (
+            "/mot-cua/don-vi/{id}/them",
+            &["POST"],
+            post(setup::add_offer),
+        ),
+        (
+            "/mot-cua/don-vi/{id}/quy-trinh/{code}",
+            &["GET", "POST"],
+            get(setup::process_form).post(setup::save_process),
+        ),
+        (
+            "/mot-cua/don-vi/{id}/gio-lam-viec",
+            &["GET", "POST"],
+            get(setup::hours_form).post(setup::save_hours),
         ),
         ("/mot-cua/can-bo", &["GET"], get(officials::list)),
         (
