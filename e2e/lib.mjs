@@ -82,6 +82,16 @@ export async function launch() {
 export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, bypassCSP: true };
 export const DESKTOP = { viewport: { width: 1280, height: 900 }, bypassCSP: true };
 
+/** Opens a page in `context` and signs in there (the demo password unless told). */
+export async function signIn(context, base, login, password = "motcua-demo") {
+  const page = await context.newPage();
+  await page.goto(base + "/dang-nhap");
+  await page.getByLabel("Email, số điện thoại hoặc tên đăng nhập").fill(login);
+  await page.getByLabel("Mật khẩu").fill(password);
+  await page.getByRole("button", { name: "Đăng nhập", exact: true }).click();
+  return page;
+}
+
 const AXE = readFileSync(join(here, "node_modules", "axe-core", "axe.min.js"), "utf8");
 
 /** Runs axe-core (WCAG 2.x A/AA rules) on the page; returns serious and critical violations. */

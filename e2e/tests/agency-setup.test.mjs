@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startServer, launch, accessibilityProblems, PHONE, DESKTOP, ENGINES } from "../lib.mjs";
+import { startServer, launch, accessibilityProblems, signIn, PHONE, DESKTOP, ENGINES } from "../lib.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SHOTS = process.env.SHOTS ? join(here, "..", "..", "docs", "screenshots") : null;
@@ -37,11 +37,7 @@ for (const engine of ENGINES) {
     try {
       for (const [label, viewport, level, levelName] of [["390", PHONE, "PARTIAL", "Trực tuyến một phần"], ["1280", DESKTOP, "FULL", "Trực tuyến toàn trình"]]) {
         const context = await browser.newContext(viewport);
-        const page = await context.newPage();
-        await page.goto(server.base + "/dang-nhap");
-        await page.getByLabel("Email, số điện thoại hoặc tên đăng nhập").fill("admin");
-        await page.getByLabel("Mật khẩu").fill("motcua-demo");
-        await page.getByRole("button", { name: "Đăng nhập", exact: true }).click();
+        const page = await signIn(context, server.base, "admin");
         await page.waitForURL(/\/mot-cua\/can-bo$/);
         await page.locator(`a[href="/mot-cua/don-vi"]`).click();
         await page.waitForURL(/\/mot-cua\/don-vi$/);

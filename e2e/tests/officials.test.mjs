@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startServer, launch, accessibilityProblems, PHONE, DESKTOP, ENGINES } from "../lib.mjs";
+import { startServer, launch, accessibilityProblems, signIn, PHONE, DESKTOP, ENGINES } from "../lib.mjs";
 
 const SHOTS = process.env.SHOTS ? join(dirname(fileURLToPath(import.meta.url)), "..", "..", "docs", "screenshots") : null;
 const NASTY = `Lê <script>window.pwned=1</script>"><img src=x onerror="window.pwned=1">`;
@@ -24,15 +24,6 @@ after(async () => { await browser?.close(); });
 
 async function accessible(page, what) {
   assert.deepEqual(await accessibilityProblems(page), [], `${what} accessibility`);
-}
-
-async function signIn(context, base, login, password) {
-  const page = await context.newPage();
-  await page.goto(base + "/dang-nhap");
-  await page.getByLabel("Email, số điện thoại hoặc tên đăng nhập").fill(login);
-  await page.getByLabel("Mật khẩu").fill(password);
-  await page.getByRole("button", { name: "Đăng nhập", exact: true }).click();
-  return page;
 }
 
 for (const engine of ENGINES) {

@@ -3,8 +3,7 @@
 
 use std::{path::Path, process::Output};
 
-use motcua_core::{agency::Agency, testkit};
-use motcua_store::{AgencyStore, Db, DbConfig, SqliteDurability};
+use motcua_core::testkit;
 
 use crate::support;
 
@@ -34,28 +33,13 @@ fn ok(o: Output) -> String {
 fn an_agency_is_set_up_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let db = Db::connect(&DbConfig {
-            postgres_url: None,
-            sqlite_path: data.join("motcua.db"),
-            sqlite_durability: SqliteDurability::Normal,
-            max_connections: 2,
-        })
-        .await
-        .unwrap();
-        let agencies: Vec<Agency> = vec![
+    support::seed_agencies(
+        &data,
+        &[
             testkit::agency("bn", None),
             testkit::agency("bn.ca", Some("bn")),
-        ];
-        db.upsert_agencies(&agencies, "2026-01-01T00:00:00Z".parse().unwrap())
-            .await
-            .unwrap();
-        db.close().await;
-    });
+        ],
+    );
     let file = dir.path().join("p.jsonl");
     std::fs::write(&file, format!("{}\n", crate::import::dvc_row())).unwrap();
     ok(motcua(

@@ -7,7 +7,6 @@ use motcua_core::{
     agency::{Agency, AgencyKind},
     testkit,
 };
-use motcua_store::{AgencyStore, Db, DbConfig, SqliteDurability};
 
 use crate::support;
 
@@ -279,35 +278,17 @@ fn publishing_next_years_calendar_export_edit_import() {
 fn agency_days_and_office_hours_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    // The agencies come from the demo data or an agency import; here, straight into the store.
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let db = Db::connect(&DbConfig {
-            postgres_url: None,
-            sqlite_path: data.join("motcua.db"),
-            sqlite_durability: SqliteDurability::Normal,
-            max_connections: 2,
-        })
-        .await
-        .unwrap();
-        let agency = |id: &str, parent: Option<&str>, kind| Agency {
-            kind,
-            ..testkit::agency(id, parent)
-        };
-        db.upsert_agencies(
-            &[
-                agency("bn", None, AgencyKind::ProvincialCommittee),
-                agency("bn.tt", Some("bn"), AgencyKind::ServiceCentre),
-            ],
-            "2026-01-01T00:00:00Z".parse().unwrap(),
-        )
-        .await
-        .unwrap();
-        db.close().await;
-    });
+    let agency = |id: &str, parent: Option<&str>, kind| Agency {
+        kind,
+        ..testkit::agency(id, parent)
+    };
+    support::seed_agencies(
+        &data,
+        &[
+            agency("bn", None, AgencyKind::ProvincialCommittee),
+            agency("bn.tt", Some("bn"), AgencyKind::ServiceCentre),
+        ],
+    );
 
     // The province staffs its desk on Friday 20/2/2026, a Tết holiday (allowed for an agency).
     let file = dir.path().join("bn.csv");

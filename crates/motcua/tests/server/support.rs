@@ -159,6 +159,30 @@ pub fn field_value(html: &str, name: &str) -> Option<String> {
     Some(html[start..end].replace("&amp;", "&"))
 }
 
+/// Writes `agencies` into the SQLite database of a command-line test's data directory (the
+/// agencies come from the demo data or an agency import; here, straight into the store).
+pub fn seed_agencies(data: &Path, agencies: &[motcua_core::agency::Agency]) {
+    use motcua_store::{AgencyStore, DbConfig, SqliteDurability};
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let db = Db::connect(&DbConfig {
+            postgres_url: None,
+            sqlite_path: data.join("motcua.db"),
+            sqlite_durability: SqliteDurability::Normal,
+            max_connections: 2,
+        })
+        .await
+        .unwrap();
+        db.upsert_agencies(agencies, "2026-01-01T00:00:00Z".parse().unwrap())
+            .await
+            .unwrap();
+        db.close().await;
+    });
+}
+
 /// The origin (`scheme://host:port`) of a URL.
 pub fn origin(url: &str) -> String {
     let after = url.find("://").map_or(0, |i| i + 3);

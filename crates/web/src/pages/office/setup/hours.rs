@@ -1,6 +1,6 @@
 //! An agency's office hours (`calendar.edit`): the hours in effect shown as a table, with where
 //! they come from (the agency's own, a parent's, or the standard hours), and the agency's own
-//! hours edited in the same JSON as `motcua calendar set-hours` reads, checked by the same
+//! hours edited in the same JSON as `motcua calendar office-hours --file` reads, checked by the same
 //! [`motcua_service::calendar::admin::parse_office_hours_json`] — seasonal periods and per-day
 //! intervals are too varied for fixed fields, and one format for the page and the file means
 //! one set of checks and messages.
