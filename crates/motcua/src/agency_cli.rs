@@ -136,21 +136,14 @@ async fn agency(
                     anyhow::anyhow!("mức {l:?}: dùng FULL, PARTIAL, NONE hoặc withdraw")
                 })?),
             };
-            let changed = setup::set_offer(
-                db,
-                &catalog,
-                &actor,
-                now,
-                &agency,
-                &code(&procedure)?,
-                level,
-            )
-            .await
-            .map_err(cli_error)?;
+            let changes = [(code(&procedure)?, level)];
+            let changed = setup::set_offers(db, &catalog, &actor, now, &agency, &changes)
+                .await
+                .map_err(cli_error)?;
             writeln!(
                 out,
                 "{}",
-                if changed {
+                if changed > 0 {
                     "Đã lưu."
                 } else {
                     "Không có thay đổi."

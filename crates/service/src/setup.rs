@@ -50,17 +50,17 @@ fn unknown_agency(id: &str) -> ServiceError {
     ServiceError::NotFound(format!("không có cơ quan với mã {id:?}"))
 }
 
-/// Sets an agency's offer of a procedure at `level`, or withdraws it with `None`. Returns
-/// whether anything changed; a change reloads the catalog, so the portal shows it at once.
-pub async fn set_offer(
+/// Sets an agency's offers of some procedures, each at a level or withdrawn with `None`, all
+/// or none. Returns how many changed; a change reloads the catalog (once), so the portal shows
+/// it at once, and is audited with each change.
+pub async fn set_offers(
     store: &dyn Store,
     catalog: &CatalogHandle,
     actor: &Actor,
     now: Timestamp,
     agency: &str,
-    code: &ProcedureCode,
-    level: Option<OnlineLevel>,
-) -> ServiceResult<bool> {
+    changes: &[(ProcedureCode, Option<OnlineLevel>)],
+) -> ServiceResult<u64> {
     require(store, catalog, actor, now).await?;
     {
         let snapshot = catalog.get();
@@ -68,21 +68,33 @@ pub async fn set_offer(
             return Err(unknown_agency(agency));
         }
         // Withdrawing stays possible for a procedure the catalog no longer holds.
-        if level.is_some() && snapshot.procedure(code).is_none() {
+        if let Some((code, _)) = changes
+            .iter()
+            .find(|(code, level)| level.is_some() && snapshot.procedure(code).is_none())
+        {
             return Err(ServiceError::bad_request(
                 "unknown_procedure",
                 format!("Không có thủ tục mã {code} trong danh mục; hãy nhập danh mục trước."),
             ));
         }
     }
-    let changed = store.set_agency_procedure(agency, code, level).await?;
-    if changed {
+    let changed = store.set_agency_procedures(agency, changes).await?;
+    if changed > 0 {
         catalog.reload(store).await?;
+        let list: Vec<serde_json::Value> = changes
+            .iter()
+            .map(|(code, level)| {
+                serde_json::json!({
+                    "procedure": code.as_str(),
+                    "online_level": level.map(OnlineLevel::as_str),
+                })
+            })
+            .collect();
         let event = actor
             .event(now, "catalog.offer", Outcome::Success)
             .with("agency", agency)
-            .with("procedure", code.as_str())
-            .with("online_level", level.map(OnlineLevel::as_str));
+            .with("changed", changed)
+            .with("changes", list);
         store.append_audit(&event).await?;
     }
     Ok(changed)

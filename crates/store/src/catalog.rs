@@ -107,15 +107,14 @@ pub trait CatalogStore: Send + Sync {
     /// The agency ↔ procedure table.
     async fn agency_procedures(&self) -> StoreResult<Vec<AgencyProcedure>>;
 
-    /// Sets one agency's offer of one procedure at `level`, or withdraws it with `None`.
-    /// Returns whether anything changed (so an unchanged save neither bumps the catalog
-    /// generation nor makes every node reload).
-    async fn set_agency_procedure(
+    /// Sets an agency's offers of some procedures, each at a level or withdrawn with `None`, in
+    /// one transaction. Returns how many offers changed (so an unchanged save neither bumps the
+    /// catalog generation nor makes every node reload).
+    async fn set_agency_procedures(
         &self,
         agency_id: &str,
-        code: &ProcedureCode,
-        level: Option<OnlineLevel>,
-    ) -> StoreResult<bool>;
+        changes: &[(ProcedureCode, Option<OnlineLevel>)],
+    ) -> StoreResult<u64>;
 }
 
 /// Inserts one version row; shared by the create and update paths.
@@ -348,39 +347,42 @@ impl CatalogStore for Db {
         Ok(())
     }
 
-    async fn set_agency_procedure(
+    async fn set_agency_procedures(
         &self,
         agency_id: &str,
-        code: &ProcedureCode,
-        level: Option<OnlineLevel>,
-    ) -> StoreResult<bool> {
+        changes: &[(ProcedureCode, Option<OnlineLevel>)],
+    ) -> StoreResult<u64> {
         let changed = with_tx!(self, |tx, _e| {
-            let n = match level {
-                Some(l) => sqlx::query(
-                    "INSERT INTO agency_procedures (agency_id, procedure_code, online_level) \
-                     VALUES ($1, $2, $3) ON CONFLICT (agency_id, procedure_code) \
-                     DO UPDATE SET online_level = excluded.online_level \
-                     WHERE agency_procedures.online_level <> excluded.online_level",
-                )
-                .bind(agency_id)
-                .bind(code.as_str())
-                .bind(l.as_str())
-                .execute(&mut *tx)
-                .await?
-                .rows_affected(),
-                None => sqlx::query(
-                    "DELETE FROM agency_procedures WHERE agency_id = $1 AND procedure_code = $2",
-                )
-                .bind(agency_id)
-                .bind(code.as_str())
-                .execute(&mut *tx)
-                .await?
-                .rows_affected(),
-            };
+            let mut n = 0;
+            for (code, level) in changes {
+                n += match level {
+                    Some(l) => sqlx::query(
+                        "INSERT INTO agency_procedures (agency_id, procedure_code, online_level) \
+                         VALUES ($1, $2, $3) ON CONFLICT (agency_id, procedure_code) \
+                         DO UPDATE SET online_level = excluded.online_level \
+                         WHERE agency_procedures.online_level <> excluded.online_level",
+                    )
+                    .bind(agency_id)
+                    .bind(code.as_str())
+                    .bind(l.as_str())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected(),
+                    None => sqlx::query(
+                        "DELETE FROM agency_procedures \
+                         WHERE agency_id = $1 AND procedure_code = $2",
+                    )
+                    .bind(agency_id)
+                    .bind(code.as_str())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected(),
+                };
+            }
             if n > 0 {
                 bump_generation!(&mut *tx, "catalog_generation");
             }
-            n > 0
+            n
         });
         Ok(changed)
     }

@@ -183,58 +183,53 @@ async fn agency_procedure_links_are_replaced_whole(db: &Db) {
 }
 contract!(agency_procedure_links_are_replaced_whole);
 
-async fn one_offer_is_set_changed_and_withdrawn(db: &Db) {
+async fn offers_are_set_changed_and_withdrawn(db: &Db) {
     let code = ProcedureCode::parse("1.001193").unwrap();
-    let link = |agency: &str, level| AgencyProcedure {
+    let other = ProcedureCode::parse("1.004222").unwrap();
+    let link = |agency: &str, code: &ProcedureCode, level| AgencyProcedure {
         agency_id: agency.into(),
         procedure_code: code.clone(),
         online_level: level,
     };
-    db.replace_agency_procedures(&[link("bn.x07210", OnlineLevel::Full)])
+    db.replace_agency_procedures(&[link("bn.x07210", &code, OnlineLevel::Full)])
         .await
         .unwrap();
     let generation = || async { db.generation("catalog_generation").await.unwrap() };
     let before = generation().await;
-    assert!(
-        db.set_agency_procedure("bn.x07228", &code, Some(OnlineLevel::Partial))
-            .await
-            .unwrap()
-    );
+    let set = |agency: &'static str, changes: Vec<(ProcedureCode, Option<OnlineLevel>)>| async move {
+        db.set_agency_procedures(agency, &changes).await.unwrap()
+    };
+    let two = vec![
+        (code.clone(), Some(OnlineLevel::Partial)),
+        (other.clone(), Some(OnlineLevel::None)),
+    ];
+    assert_eq!(set("bn.x07228", two.clone()).await, 2);
     let after_add = generation().await;
-    assert_ne!(before, after_add, "a new offer bumps the generation");
-    assert!(
-        !db.set_agency_procedure("bn.x07228", &code, Some(OnlineLevel::Partial))
-            .await
-            .unwrap(),
-        "the same level again changes nothing"
+    assert_ne!(before, after_add, "new offers bump the generation");
+    assert_eq!(
+        set("bn.x07228", two).await,
+        0,
+        "the same levels again change nothing"
     );
     assert_eq!(generation().await, after_add);
-    assert!(
-        db.set_agency_procedure("bn.x07228", &code, Some(OnlineLevel::Full))
-            .await
-            .unwrap()
+    assert_eq!(
+        set("bn.x07228", vec![(code.clone(), Some(OnlineLevel::Full))]).await,
+        1
     );
     assert_eq!(
         db.agency_procedures().await.unwrap(),
         vec![
-            link("bn.x07210", OnlineLevel::Full),
-            link("bn.x07228", OnlineLevel::Full)
+            link("bn.x07210", &code, OnlineLevel::Full),
+            link("bn.x07228", &code, OnlineLevel::Full),
+            link("bn.x07228", &other, OnlineLevel::None),
         ]
     );
-    assert!(
-        db.set_agency_procedure("bn.x07210", &code, None)
-            .await
-            .unwrap()
-    );
-    assert!(
-        !db.set_agency_procedure("bn.x07210", &code, None)
-            .await
-            .unwrap(),
+    assert_eq!(set("bn.x07210", vec![(code.clone(), None)]).await, 1);
+    assert_eq!(
+        set("bn.x07210", vec![(code.clone(), None)]).await,
+        0,
         "withdrawing twice changes nothing"
     );
-    assert_eq!(
-        db.agency_procedures().await.unwrap(),
-        vec![link("bn.x07228", OnlineLevel::Full)]
-    );
+    assert_eq!(db.agency_procedures().await.unwrap().len(), 2);
 }
-contract!(one_offer_is_set_changed_and_withdrawn);
+contract!(offers_are_set_changed_and_withdrawn);

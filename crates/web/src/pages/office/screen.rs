@@ -181,6 +181,7 @@ impl Pickers {
 /// the components to tick, officials and agencies to choose).
 fn action_forms(
     d: &Dossier,
+    catalog: &Catalog,
     actions: &[ActionKind],
     fb: &Feedback,
     pickers: &Pickers,
@@ -195,7 +196,7 @@ fn action_forms(
         .collect();
     let open: Vec<Value> = d
         .open_consultations()
-        .map(|c| json!({"id": c.id, "question": c.question, "agency": c.agency}))
+        .map(|c| json!({"id": c.id, "question": c.question, "agency": catalog.agency_name(&c.agency)}))
         .collect();
     let ticked: Vec<&str> = fb
         .values
@@ -400,7 +401,7 @@ fn context(
         "current_step": v.current_step.as_ref().map(|s| json!({"name": s.name, "agency": s.agency_name, "due": s.due.map(when)})),
         "steps": steps(d, &catalog),
         "history": history_rows(&v.history),
-        "actions": action_forms(d, &v.actions, fb, pickers),
+        "actions": action_forms(d, &catalog, &v.actions, fb, pickers),
         "forms": forms,
         "banner": banner,
         "handed": handed,

@@ -178,8 +178,9 @@ async fn page(
         Vec::new()
     } else {
         let mut q = SearchQuery::new(tim.clone());
-        q.limit = FOUND + offers.len().min(FOUND);
         let offered = catalog.offered_at(id);
+        // Enough hits that those already offered can be skipped and still fill the list.
+        q.limit = FOUND + offered.len();
         catalog
             .search(&q)
             .hits
@@ -306,22 +307,16 @@ pub async fn save_offers(
         .await;
     }
     changes.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
-    let mut changed = 0;
-    for (code, level) in &changes {
-        if setup::set_offer(
-            state.store.as_ref(),
-            &state.catalog,
-            &principal.actor,
-            now,
-            &id,
-            code,
-            *level,
-        )
-        .await?
-        {
-            changed += 1;
-        }
-    }
+    let changed = setup::set_offers(
+        state.store.as_ref(),
+        &state.catalog,
+        &principal.actor,
+        now,
+        &id,
+        &changes,
+    )
+    .await?;
+    let changed = usize::try_from(changed).unwrap_or(usize::MAX);
     Ok(done(&id, "luu", changed, &AgencyParams::from_form(&form)))
 }
 
@@ -346,14 +341,13 @@ pub async fn add_offer(
         problems.add("tim", "Chọn mức trực tuyến của thủ tục tại đơn vị");
     }
     if let (Some(code), Some(level), true) = (&code, level, problems.is_empty()) {
-        match setup::set_offer(
+        match setup::set_offers(
             state.store.as_ref(),
             &state.catalog,
             &principal.actor,
             now,
             &id,
-            code,
-            Some(level),
+            &[(code.clone(), Some(level))],
         )
         .await
         {
