@@ -20,6 +20,16 @@ pub fn nfc(s: &str) -> String {
     }
 }
 
+/// A message with its first letter capitalised (messages are composed from lower-case parts
+/// and shown as sentences).
+pub fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// A single-line field: NFC, control characters dropped, runs of whitespace collapsed to one
 /// space, trimmed.
 pub fn clean_line(s: &str) -> String {

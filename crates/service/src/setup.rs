@@ -11,7 +11,7 @@ use motcua_core::{
     catalog::{OnlineLevel, ProcedureCode},
     dossier::{ProcessTemplate, StepAgency},
     identity::Permission,
-    text::{char_len, clean_line},
+    text::{capitalised, char_len, clean_line},
 };
 use motcua_store::Store;
 
@@ -211,13 +211,6 @@ fn checked(
         }
     }
     Ok(template)
-}
-
-fn capitalised(s: &str) -> String {
-    let mut chars = s.chars();
-    chars.next().map_or_else(String::new, |c| {
-        c.to_uppercase().chain(chars).collect::<String>()
-    })
 }
 
 #[cfg(test)]

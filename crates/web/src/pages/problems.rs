@@ -1,6 +1,7 @@
 //! What is wrong with a form, in the order the error summary lists it (the GOV.UK pattern:
 //! a summary at the top linking to each field, and the message again at the field).
 
+use motcua_core::text::capitalised;
 use motcua_service::ServiceError;
 use serde_json::{Value, json};
 
@@ -78,15 +79,6 @@ impl Problems {
                 "message": m,
             })).collect::<Vec<_>>(),
         })
-    }
-}
-
-/// A message with its first letter capitalised.
-fn capitalised(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 

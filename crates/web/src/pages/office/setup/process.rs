@@ -237,13 +237,8 @@ fn template_of(
     }
     let template = ProcessTemplate { steps };
     if let Err(e) = template.validate() {
-        let message = e.to_string();
-        let mut chars = message.chars();
-        let capitalised: String = chars
-            .next()
-            .map(|c| c.to_uppercase().chain(chars).collect())
-            .unwrap_or_default();
-        problems.add("cac-buoc", capitalised);
+        // Problems::add capitalises the sentence.
+        problems.add("cac-buoc", e.to_string());
         return Err(problems);
     }
     Ok(template)
@@ -280,9 +275,7 @@ fn page(
     let now = state.clock.now();
     let catalog = state.catalog.get();
     let agency = catalog.agency(id).ok_or_else(no_agency)?;
-    let stored = catalog
-        .procedure(code)
-        .ok_or_else(|| PageError::from(ServiceError::NotFound("thủ tục".into())))?;
+    let stored = catalog.procedure(code).ok_or_else(no_procedure)?;
     let (limits, measure) = Measure::of(&stored.procedure);
     let agencies = agency_options(&catalog, vietnam_date(now), None, |_| true);
     let kinds: Vec<Value> = StepKind::ALL
@@ -350,8 +343,13 @@ fn page(
     Ok((status, Html(html)).into_response())
 }
 
+/// The 404 for a procedure code that names none in the catalog.
+fn no_procedure() -> PageError {
+    ServiceError::NotFound("thủ tục".into()).into()
+}
+
 fn parse_code(code: &str) -> Result<ProcedureCode, PageError> {
-    ProcedureCode::parse(code).map_err(|_| ServiceError::NotFound("thủ tục".into()).into())
+    ProcedureCode::parse(code).map_err(|_| no_procedure())
 }
 
 /// `GET /mot-cua/don-vi/{id}/quy-trinh/{code}`
@@ -372,9 +370,7 @@ pub async fn process_form(
     .await?;
     let measure = {
         let catalog = state.catalog.get();
-        let stored = catalog
-            .procedure(&code)
-            .ok_or_else(|| PageError::from(ServiceError::NotFound("thủ tục".into())))?;
+        let stored = catalog.procedure(&code).ok_or_else(no_procedure)?;
         Measure::of(&stored.procedure).1
     };
     let mut rows: Vec<Row> = setting
@@ -434,13 +430,13 @@ pub async fn save_process(
         .enumerate()
         .filter(|(_, r)| !r.is_blank())
         .collect();
-    let (measure, configured) = {
+    let configured = setup::process_at(store, &state.catalog, &principal.actor, now, &id, &code)
+        .await?
+        .configured;
+    let measure = {
         let catalog = state.catalog.get();
-        let stored = catalog
-            .procedure(&code)
-            .ok_or_else(|| PageError::from(ServiceError::NotFound("thủ tục".into())))?;
-        let configured = store.process_template(code.as_str(), &id).await?.is_some();
-        (Measure::of(&stored.procedure).1, configured)
+        let stored = catalog.procedure(&code).ok_or_else(no_procedure)?;
+        Measure::of(&stored.procedure).1
     };
     let checked = {
         let catalog = state.catalog.get();
